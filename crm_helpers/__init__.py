@@ -1,0 +1,1 @@
+"""CRM course helpers."""

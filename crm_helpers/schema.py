@@ -1,0 +1,396 @@
+"""The course's transaction schema (交易数据结构) and its validation.
+
+Every chapter works on one shape of data: a **transaction table**, one row per receipt
+line (小票明细), with these columns:
+
+==============  ========  =============================================================
+column          required  meaning
+==============  ========  =============================================================
+customer_id     yes       the member (会员) who bought; no missing values
+receipt_id      yes       the receipt / invoice / basket (小票); one customer per receipt
+timestamp       yes       when the receipt was rung up (datetime)
+sku             yes       the product (商品编码)
+quantity        yes       units bought, > 0
+unit_price      yes       list price per unit, > 0
+amount          yes*      net line revenue after discount, > 0
+                          (*computed as quantity × unit_price × (1 − discount) if absent)
+discount        no        share taken off the list price, 0 ≤ discount < 1
+unit_cost       no        cost per unit, ≥ 0 (needed for profit analyses)
+channel         no        store / online / app ...
+store_id        no        the store, for store channels
+==============  ========  =============================================================
+
+Other columns are kept as they are. :func:`validate_transactions` checks a table against
+this schema and raises :class:`DataValidationError` with a message that names the column,
+what was expected and what was found. It never changes its input: it returns a new,
+cleanly typed table.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DataValidationError",
+    "TRANSACTION_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "PERIODS",
+    "validate_transactions",
+    "validate_table",
+    "require_columns",
+    "check_choice",
+    "rename_columns",
+]
+
+
+class DataValidationError(ValueError):
+    """Raised when a table does not fit the schema; the message says what and where."""
+
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "receipt_id",
+    "timestamp",
+    "sku",
+    "quantity",
+    "unit_price",
+    "amount",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("discount", "unit_cost", "channel", "store_id")
+TRANSACTION_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+#: The periods every indicator can be reported by, with the pandas frequency of each.
+PERIODS: dict[str, str] = {"year": "YS", "quarter": "QS", "month": "MS", "week": "W-MON"}
+
+_NUMERIC_POSITIVE = ("quantity", "unit_price", "amount")
+_MAX_SHOWN = 5
+
+
+def _the(table: str, capital: bool = False) -> str:
+    """'the customers table', but 'the table' (not 'the table table') for the default name."""
+    the = "The" if capital else "the"
+    return f"{the} table" if table == "table" else f"{the} {table} table"
+
+
+def _show(values: Iterable[object]) -> str:
+    vals = list(values)
+    shown = ", ".join(repr(v) for v in vals[:_MAX_SHOWN])
+    return shown + (f", … ({len(vals)} in all)" if len(vals) > _MAX_SHOWN else "")
+
+
+def check_choice(name: str, value: object, choices: Iterable[object]) -> None:
+    """Raise a ``ValueError`` naming the parameter if ``value`` is not one of ``choices``.
+
+    >>> check_choice("period", "month", ["year", "month"])
+    >>> check_choice("period", "fortnight", ["year", "month"])
+    Traceback (most recent call last):
+    ...
+    ValueError: period must be one of 'year', 'month'; got 'fortnight'.
+    """
+    choices = list(choices)
+    if value not in choices:
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}."
+        )
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str = "table") -> None:
+    """Raise :class:`DataValidationError` if any of ``columns`` is missing from ``df``.
+
+    The message lists the columns the table does have, and a close match where one exists.
+
+    >>> require_columns(pd.DataFrame({"Amount": [1]}), ["amount"], "transactions")
+    Traceback (most recent call last):
+    ...
+    crm_helpers.schema.DataValidationError: The transactions table has no column 'amount' (did you mean 'Amount'?). The table contains these columns: 'Amount'.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"{_the(table, capital=True)} must be a pandas DataFrame; got {type(df).__name__}."
+        )
+    missing = [c for c in columns if c not in df.columns]
+    if not missing:
+        return
+    have = [str(c) for c in df.columns]
+    hints = []
+    for c in missing:
+        close = difflib.get_close_matches(c, have, n=1, cutoff=0.6) or [
+            h for h in have if h.lower().replace(" ", "_") == c
+        ]
+        hints.append(f"{c!r} (did you mean {close[0]!r}?)" if close else repr(c))
+    noun = "column" if len(missing) == 1 else "columns"
+    raise DataValidationError(
+        f"{_the(table, capital=True)} has no {noun} {', '.join(hints)}. "
+        f"The table contains these columns: {', '.join(repr(h) for h in have) or 'none'}."
+    )
+
+
+def _bad_rows(mask: pd.Series, values: pd.Series) -> str:
+    # positional, so that repeated index labels still show one value each; .tolist() gives
+    # plain Python values (0.0, not np.float64(0.0))
+    pos = np.flatnonzero(mask.to_numpy(dtype=bool))[:_MAX_SHOWN]
+    pairs = zip(mask.index[pos], values.iloc[pos].tolist(), strict=True)
+    shown = ", ".join(f"row {i}: {v!r}" for i, v in pairs)
+    n = int(mask.sum())
+    return f"{n} row{'s' if n != 1 else ''} ({shown}{', …' if n > _MAX_SHOWN else ''})"
+
+
+def _to_numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_bool_dtype(s):
+        raise DataValidationError(
+            f"Column {col!r} of {_the(table)} must be numeric; found booleans."
+        )
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype("float64") if not pd.api.types.is_float_dtype(s) else s
+    num = pd.to_numeric(s, errors="coerce")
+    bad = num.isna() & s.notna()
+    if bad.any():
+        raise DataValidationError(
+            f"Column {col!r} of {_the(table)} must be numeric; "
+            f"found text that is not a number in {_bad_rows(bad, s)}."
+        )
+    return num
+
+
+def _to_datetime(df: pd.DataFrame, col: str, table: str) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        out = s
+    else:
+        out = pd.to_datetime(s, errors="coerce", format="mixed")
+        bad = out.isna() & s.notna()
+        if bad.any():
+            raise DataValidationError(
+                f"Column {col!r} of {_the(table)} must hold dates; "
+                f"could not read {_bad_rows(bad, s)} as a date."
+            )
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_convert(None)
+    return out
+
+
+def _no_missing(df: pd.DataFrame, col: str, table: str) -> None:
+    miss = df[col].isna()
+    if miss.any():
+        n = int(miss.sum())
+        rows = ", ".join(str(i) for i in miss[miss].index[:_MAX_SHOWN])
+        raise DataValidationError(
+            f"Column {col!r} of {_the(table)} must not have missing values; found {n} "
+            f"missing (row{'s' if n != 1 else ''} {rows}{', …' if n > _MAX_SHOWN else ''})."
+        )
+
+
+def validate_table(
+    df: pd.DataFrame,
+    *,
+    key: str | list[str] | None = None,
+    required: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    table: str = "table",
+) -> pd.DataFrame:
+    """Check a generic table (customers, products, ...): columns present, not empty, dates
+    readable, and ``key`` unique. Returns a copy with date columns parsed.
+
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 2]})
+    >>> validate_table(customers, key="customer_id", table="customers")
+    Traceback (most recent call last):
+    ...
+    crm_helpers.schema.DataValidationError: The customers table must have one row per 'customer_id'; found 1 duplicated key (2).
+    """
+    keys = [key] if isinstance(key, str) else list(key or [])
+    require_columns(df, list(required) + keys + list(dates), table)
+    if len(df) == 0:
+        raise DataValidationError(f"{_the(table, capital=True)} is empty: it has no rows.")
+    out = df.copy()
+    for col in dates:
+        out[col] = _to_datetime(out, col, table)
+    if keys:
+        for k in keys:
+            _no_missing(out, k, table)
+        dup = out.duplicated(keys)
+        if dup.any():
+            vals = out.loc[dup, keys].drop_duplicates()
+            shown = _show(vals[keys[0]] if len(keys) == 1 else map(tuple, vals.to_numpy()))
+            n = len(vals)
+            label = repr(keys[0]) if len(keys) == 1 else repr(tuple(keys))
+            raise DataValidationError(
+                f"{_the(table, capital=True)} must have one row per {label}; "
+                f"found {n} duplicated key{'s' if n != 1 else ''} ({shown})."
+            )
+    return out
+
+
+def validate_transactions(
+    df: pd.DataFrame,
+    *,
+    table: str = "transactions",
+    allow_returns: bool = False,
+) -> pd.DataFrame:
+    """Check a transaction table against the course schema and return a typed copy.
+
+    Parameters
+    ----------
+    df:
+        One row per receipt line with at least the required columns (see the module
+        docstring). ``amount`` may be absent; it is then computed from quantity, unit
+        price and (if present) discount.
+    table:
+        The table's name, used in error messages.
+    allow_returns:
+        Accept negative quantities and amounts (returns, cancellations). Off by default:
+        most analyses expect sales only; clean the data first.
+
+    Returns
+    -------
+    A new DataFrame with ``timestamp`` as datetime and the numeric columns as floats.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns (the message lists those present), an empty table, missing ids,
+        unreadable dates or numbers, zero or negative quantities, prices or amounts,
+        discounts outside [0, 1), or a receipt that belongs to more than one customer.
+    TypeError
+        If ``df`` is not a DataFrame.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2], "receipt_id": [10, 10, 11],
+    ...     "timestamp": ["2024-01-05 10:00", "2024-01-05 10:00", "2024-02-01 18:30"],
+    ...     "sku": ["A", "B", "A"], "quantity": [1, 2, 1], "unit_price": [5.0, 2.5, 5.0]})
+    >>> validate_transactions(tx)["amount"].tolist()
+    [5.0, 5.0, 5.0]
+    >>> validate_transactions(tx.rename(columns={"sku": "SKU"}))
+    Traceback (most recent call last):
+    ...
+    crm_helpers.schema.DataValidationError: The transactions table has no column 'sku' (did you mean 'SKU'?). The table contains these columns: 'customer_id', 'receipt_id', 'timestamp', 'SKU', 'quantity', 'unit_price'.
+    """
+    needed = [c for c in REQUIRED_COLUMNS if c != "amount"]
+    require_columns(df, needed, table)
+    if len(df) == 0:
+        raise DataValidationError(
+            f"{_the(table, capital=True)} is empty: it has no rows. "
+            "Check the file, the filters applied before this step, or the date range."
+        )
+    out = df.copy()
+    for col in ("customer_id", "receipt_id", "sku"):
+        _no_missing(out, col, table)
+    out["timestamp"] = _to_datetime(out, "timestamp", table)
+    _no_missing(out, "timestamp", table)
+    for col in ("quantity", "unit_price"):
+        out[col] = _to_numeric(out, col, table)
+        _no_missing(out, col, table)
+    if "discount" in out.columns:
+        out["discount"] = _to_numeric(out, "discount", table).fillna(0.0)
+        bad = (out["discount"] < 0) | (out["discount"] >= 1)
+        if bad.any():
+            raise DataValidationError(
+                f"Column 'discount' of {_the(table)} must be a share between 0 and 1 "
+                f"(0.2 means 20 % off); found {_bad_rows(bad, out['discount'])}."
+            )
+    if "amount" in out.columns:
+        out["amount"] = _to_numeric(out, "amount", table)
+        _no_missing(out, "amount", table)
+    else:
+        disc = out["discount"] if "discount" in out.columns else 0.0
+        out["amount"] = out["quantity"] * out["unit_price"] * (1.0 - disc)
+    if "unit_cost" in out.columns:
+        out["unit_cost"] = _to_numeric(out, "unit_cost", table)
+        neg = out["unit_cost"] < 0
+        if neg.any():
+            raise DataValidationError(
+                f"Column 'unit_cost' of {_the(table)} must be ≥ 0; found "
+                f"negative costs in {_bad_rows(neg, out['unit_cost'])}."
+            )
+    cols = ("unit_price",) if allow_returns else _NUMERIC_POSITIVE
+    for col in cols:
+        bad = out[col] <= 0
+        if bad.any():
+            raise DataValidationError(
+                f"Column {col!r} of {_the(table)} must be greater than 0; found zero or "
+                f"negative values in {_bad_rows(bad, out[col])}. Returns and cancellations "
+                "should be removed first (datasets.clean_online_retail shows how), or pass "
+                "allow_returns=True."
+            )
+    if allow_returns:
+        zero = out["quantity"] == 0
+        if zero.any():
+            raise DataValidationError(
+                f"Column 'quantity' of {_the(table)} must not be 0; "
+                f"found {_bad_rows(zero, out['quantity'])}."
+            )
+    owners = out.groupby("receipt_id", observed=True, sort=False)["customer_id"].nunique()
+    shared = owners[owners > 1]
+    if len(shared):
+        raise DataValidationError(
+            f"Each receipt must belong to one customer; {len(shared)} receipt_id "
+            f"{'values appear' if len(shared) != 1 else 'value appears'} with several customers "
+            f"({_show(shared.index)}). Receipt ids must be unique across customers."
+        )
+    return out
+
+
+def rename_columns(
+    df: pd.DataFrame, mapping: Mapping[str, str], table: str = "table"
+) -> pd.DataFrame:
+    """Rename a user's columns to the schema's names.
+
+    ``mapping`` goes from the schema's name to the name in ``df``, e.g.
+    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``.
+
+    >>> raw = pd.DataFrame({"CustomerID": [1], "Qty": [2]})
+    >>> rename_columns(raw, {"customer_id": "CustomerID", "quantity": "Qty"}).columns.tolist()
+    ['customer_id', 'quantity']
+    >>> rename_columns(raw, {"quantity": "Quantity"})
+    Traceback (most recent call last):
+    ...
+    crm_helpers.schema.DataValidationError: The column mapping names 'Quantity' for 'quantity', but the table has no such column. The table contains these columns: 'CustomerID', 'Qty'.
+    """
+    unknown = [k for k in mapping if k not in TRANSACTION_COLUMNS]
+    if unknown:
+        first = unknown[0]
+        close = difflib.get_close_matches(str(first), TRANSACTION_COLUMNS, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        if all(v in TRANSACTION_COLUMNS for v in mapping.values()):
+            hint = (
+                " (the mapping looks reversed: write {schema name: your column name}, "
+                f"e.g. {{{mapping[first]!r}: {first!r}}})"
+            )
+        raise DataValidationError(
+            f"The column mapping has unknown schema name{'s' if len(unknown) > 1 else ''} "
+            f"{_show(unknown)}{hint}. The mapping goes from the schema's name to yours; "
+            f"the schema's columns are: {', '.join(TRANSACTION_COLUMNS)}."
+        )
+    for target, source in mapping.items():
+        if source not in df.columns:
+            raise DataValidationError(
+                f"The column mapping names {source!r} for {target!r}, but {_the(table)} has no "
+                f"such column. The table contains these columns: "
+                f"{', '.join(repr(str(c)) for c in df.columns)}."
+            )
+    sources = list(mapping.values())
+    dups = sorted({s for s in sources if sources.count(s) > 1})
+    if dups:
+        raise DataValidationError(
+            f"The column mapping uses {_show(dups)} for more than one schema column."
+        )
+    inverse = {source: target for target, source in mapping.items()}
+    clash = [t for t in inverse.values() if t in df.columns and t not in inverse]
+    if clash:
+        raise DataValidationError(
+            f"The column mapping would create a second column {clash[0]!r}: the table "
+            "already has a column of that name. Map it, or drop it first."
+        )
+    return df.rename(columns=inverse)
+
+
+def as_float_array(s: pd.Series) -> np.ndarray:
+    """A float64 numpy view of a numeric column (helper for vectorised code)."""
+    return np.asarray(s, dtype="float64")
