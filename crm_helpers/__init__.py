@@ -1,1 +1,59 @@
-"""CRM course helpers."""
+"""crm_helpers: the package behind the CRM analytics course (客户关系管理).
+
+``import crm_helpers as crm`` gives the chapters' modules and a few everyday verbs:
+
+>>> import crm_helpers as crm
+>>> shop = crm.simulate_retailer("tiny", seed=1)
+>>> summary = crm.kpi.indicator_summary(shop.transactions())
+>>> bool(summary["total_sales"] > 0)
+True
+
+Modules: ``schema`` (the transaction schema and validation), ``simulate`` (the simulated
+membership retailer), ``datasets`` (loaders), ``kpi`` (the indicator system and customer
+lifecycle), ``plots`` (figures; call ``crm.setup_plotting()`` first), ``results``
+(recording a notebook's results), ``checks`` (exercise checks), ``course`` (the
+``crm-course`` command). Modules load on first use, so importing the package is quick.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_MODULES = ("schema", "simulate", "datasets", "kpi", "plots", "results", "checks", "course")
+_VERBS = {
+    "simulate_retailer": "simulate",
+    "Retailer": "simulate",
+    "load_transactions": "datasets",
+    "load_retailer": "datasets",
+    "load_online_retail": "datasets",
+    "load_cdnow": "datasets",
+    "read_transactions_csv": "datasets",
+    "validate_transactions": "schema",
+    "DataValidationError": "schema",
+    "setup_plotting": "plots",
+    "Results": "results",
+    "default_output_dir": "results",
+    "check": "checks",
+}
+
+__all__ = [*_MODULES, *_VERBS]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import checks, course, datasets, kpi, plots, results, schema, simulate  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _VERBS:
+        return getattr(importlib.import_module(f"{__name__}.{_VERBS[name]}"), name)
+    raise AttributeError(
+        f"crm_helpers has no attribute {name!r}. It offers: {', '.join(sorted(__all__))}."
+    )
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

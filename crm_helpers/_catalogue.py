@@ -138,7 +138,20 @@ INCOME_BANDS: list[str] = ["<5k", "5k-10k", "10k-20k", "20k-50k", ">50k"]
 
 # Day-of-week factors (Monday first) and month factors of shopping intensity.
 WEEKDAY_FACTORS: list[float] = [0.85, 0.85, 0.90, 0.95, 1.10, 1.30, 1.25]
-MONTH_FACTORS: list[float] = [1.10, 1.00, 0.95, 0.95, 1.00, 1.05, 0.95, 0.95, 1.00, 1.05, 1.10, 1.20]
+MONTH_FACTORS: list[float] = [
+    1.10,
+    1.00,
+    0.95,
+    0.95,
+    1.00,
+    1.05,
+    0.95,
+    0.95,
+    1.00,
+    1.05,
+    1.10,
+    1.20,
+]
 # Hour-of-day factors, 0h..23h (stores open 8-22; online orders at night are few).
 HOUR_FACTORS: list[float] = [
     0.05, 0.02, 0.01, 0.01, 0.01, 0.02, 0.10, 0.40, 0.80, 1.10, 1.40, 1.70,

@@ -158,12 +158,32 @@ def _to_numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
     return num
 
 
+_HAS_OFFSET = r"(?:Z|[+-]\d\d:?\d\d)\s*$"
+
+
+def _parse_mixed_dates(s: pd.Series, col: str, table: str) -> pd.Series:
+    try:
+        return pd.to_datetime(s, errors="coerce", format="mixed")
+    except ValueError:  # "Mixed timezones detected": several UTC offsets, or some without
+        pass
+    text = s.astype("str").str.strip()
+    aware = text.str.contains(_HAS_OFFSET, regex=True) & s.notna()
+    naive = ~aware & s.notna()
+    if aware.any() and naive.any():
+        raise DataValidationError(
+            f"Column {col!r} of {_the(table)} mixes dates with a time zone and dates without "
+            f"one (with: {_bad_rows(aware, s)}; without: {_bad_rows(naive, s)}). "
+            "Give all of them a time zone, or none."
+        )
+    return pd.to_datetime(s, errors="coerce", format="mixed", utc=True)
+
+
 def _to_datetime(df: pd.DataFrame, col: str, table: str) -> pd.Series:
     s = df[col]
     if pd.api.types.is_datetime64_any_dtype(s):
         out = s
     else:
-        out = pd.to_datetime(s, errors="coerce", format="mixed")
+        out = _parse_mixed_dates(s, col, table)
         bad = out.isna() & s.notna()
         if bad.any():
             raise DataValidationError(

@@ -749,9 +749,7 @@ def _generate(cfg: SimulationConfig, step: Callable[[str], None]) -> Retailer:
             "mean_spend": prm["p"] / nu,
             "repeat_purchases": x,
             "alive_at_end": alive,
-            "dropout_time": pd.Series(_to_datetime_s(np.maximum(last_ns, 0))).where(
-                buyer & ~alive
-            ),
+            "dropout_time": pd.Series(_to_datetime_s(np.maximum(last_ns, 0))).where(buyer & ~alive),
             "T_weeks": (end.value - join_ns) / WEEK.value,
         }
     )
@@ -889,7 +887,9 @@ def _lines(
     discount = np.where(on_promo, rng.choice([0.1, 0.2, 0.3], size=n_l), 0.0)
     qty = np.clip(np.rint(budget / (price * (1 - discount))), 1, 99).astype("int64")
     amount = np.round(qty * price * (1 - discount), 2)
-    line_no = np.arange(n_l) - np.concatenate([[0], np.cumsum(np.bincount(rid, minlength=n_r))])[rid]
+    line_no = (
+        np.arange(n_l) - np.concatenate([[0], np.cumsum(np.bincount(rid, minlength=n_r))])[rid]
+    )
     return pd.DataFrame(
         {
             "receipt_id": rid.astype("int64") + 1,
@@ -956,8 +956,13 @@ def _affinity_truth(cfg: SimulationConfig, products: pd.DataFrame) -> pd.DataFra
 
 def _seasonality_truth() -> pd.DataFrame:
     days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    rows = [{"kind": "weekday", "key": d, "factor": f} for d, f in zip(days, cat.WEEKDAY_FACTORS)]
-    rows += [{"kind": "month", "key": str(m + 1), "factor": f} for m, f in enumerate(cat.MONTH_FACTORS)]
+    rows = [
+        {"kind": "weekday", "key": d, "factor": f}
+        for d, f in zip(days, cat.WEEKDAY_FACTORS, strict=True)
+    ]
+    rows += [
+        {"kind": "month", "key": str(m + 1), "factor": f} for m, f in enumerate(cat.MONTH_FACTORS)
+    ]
     rows += [{"kind": "hour", "key": str(h), "factor": f} for h, f in enumerate(cat.HOUR_FACTORS)]
     rows += [
         {"kind": "festival", "key": name, "factor": 1 + up}

@@ -123,8 +123,9 @@ def test_planted_affinities_show_as_lift(shop):
     baskets = lines.groupby("receipt_id")["sku"].agg(set)
     for _, rule in shop.truth["affinities"].drop_duplicates("antecedent_subcategory").iterrows():
         antes = set(
-            shop.truth["affinities"]
-            .query("antecedent_subcategory == @rule.antecedent_subcategory")["antecedent_sku"]
+            shop.truth["affinities"].query(
+                "antecedent_subcategory == @rule.antecedent_subcategory"
+            )["antecedent_sku"]
         )
         has_a = baskets.map(lambda b, antes=antes: bool(b & antes))
         has_c = baskets.map(lambda b, c=rule["consequent_sku"]: c in b)
@@ -198,7 +199,9 @@ def test_unknown_table_attribute_lists_the_tables(shop):
 def test_card_numbers_pass_the_luhn_check(shop):
     def luhn_ok(number: str) -> bool:
         digits = [int(c) for c in number][::-1]
-        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+        total = sum(
+            d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
+        )
         return total % 10 == 0
 
     cards = shop.customers["card_number"]

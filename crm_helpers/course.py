@@ -1,0 +1,200 @@
+"""The ``crm-course`` command line: generate the data and run the course's notebooks.
+
+``crm-course data``   generate (and cache) the simulated retailer at its default size.
+``crm-course run``    execute every notebook in ``notebooks/`` with papermill into
+                      ``build/notebooks/``; each chapter records its results in
+                      ``build/outputs/<chapter>/``. A progress bar shows the chapters.
+``crm-course kernel`` check that the course's Jupyter kernel runs this environment's Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .results import default_output_dir, repo_root
+
+__all__ = ["KERNEL_NAME", "notebook_paths", "run_notebook", "check_kernel", "main"]
+
+#: The Jupyter kernel registered for the course's own environment (by `make`).
+KERNEL_NAME = "crm-course"
+
+
+def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
+    """The course notebooks in chapter order, or those named (by file or by stem)."""
+    folder = repo_root() / "notebooks"
+    every = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    names = list(names)
+    if not names:
+        return every
+    by_stem = {p.stem: p for p in every}
+    chosen = []
+    for n in names:
+        p = Path(n)
+        if p.suffix == ".ipynb" and p.exists():
+            chosen.append(p.resolve())
+        elif p.stem in by_stem or n in by_stem:
+            chosen.append(by_stem.get(n, by_stem.get(p.stem)))
+        else:
+            prefix = [q for s, q in by_stem.items() if s.startswith(n)]
+            if len(prefix) != 1:
+                raise SystemExit(
+                    f"No notebook {n!r}. The notebooks are: {', '.join(by_stem) or 'none'}."
+                )
+            chosen.append(prefix[0])
+    return chosen
+
+
+def check_kernel(kernel_name: str = KERNEL_NAME) -> str:
+    """Return the kernel's Python and raise ``RuntimeError`` if it is not this environment's.
+
+    A kernelspec of the same name in the user's Jupyter folder may point at another
+    environment; notebooks must run with the project's own packages.
+    """
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel as err:
+        raise RuntimeError(
+            f"The Jupyter kernel {kernel_name!r} is not installed. Run `make course` (or "
+            f"`{sys.executable} -m ipykernel install --sys-prefix --name {kernel_name}`)."
+        ) from err
+    python = spec.argv[0]
+    if (
+        Path(python).resolve().parent != Path(sys.executable).resolve().parent
+        and Path(python).resolve() != Path(sys.executable).resolve()
+    ):
+        raise RuntimeError(
+            f"The Jupyter kernel {kernel_name!r} runs {python}, not this environment's "
+            f"{sys.executable} (kernelspec in {spec.resource_dir}). Reinstall it with "
+            f"`{sys.executable} -m ipykernel install --sys-prefix --name {kernel_name}`."
+        )
+    return python
+
+
+def notebook_parameters(path: Path) -> dict[str, Any]:
+    """The defaults in a notebook's ``parameters`` cell."""
+    import papermill as pm
+
+    return {k: v["default"] for k, v in pm.inspect_notebook(str(path)).items()}
+
+
+def run_notebook(
+    path: Path,
+    output_path: Path,
+    parameters: dict[str, Any] | None = None,
+    *,
+    kernel_name: str = KERNEL_NAME,
+    timeout: int = 1800,
+) -> Path:
+    """Execute one notebook with papermill (in this process), from its own folder.
+
+    Only parameters the notebook declares are passed; ``output_dir`` defaults to
+    ``build/outputs/<chapter>``.
+    """
+    import papermill as pm
+
+    declared = notebook_parameters(path)
+    params = {k: v for k, v in (parameters or {}).items() if k in declared}
+    if "output_dir" in declared and "output_dir" not in params:
+        params["output_dir"] = str(default_output_dir(path.stem))
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(
+        str(path),
+        str(output_path),
+        parameters=params,
+        kernel_name=kernel_name,
+        cwd=str(path.parent),
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=timeout,
+    )
+    return output_path
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    check_kernel(args.kernel)
+    notebooks = notebook_paths(args.notebooks)
+    params: dict[str, Any] = {}
+    if args.seed is not None:
+        params["seed"] = args.seed
+    if args.n_customers is not None:
+        params["n_customers"] = args.n_customers
+    if args.data_source is not None:
+        params["data_source"] = args.data_source
+    out = Path(args.output)
+    failed = []
+    bar = tqdm(notebooks, desc="running notebooks", unit="notebook")
+    for nb in bar:
+        bar.set_postfix_str(nb.stem)
+        start = time.perf_counter()
+        try:
+            run_notebook(nb, out / nb.name, params, kernel_name=args.kernel)
+            status = f"ok in {time.perf_counter() - start:.1f} s"
+        except Exception as err:  # report every notebook, then fail at the end
+            failed.append(nb.name)
+            status = f"FAILED: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
+        bar.write(f"{nb.name}: {status}")
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print(f"Executed notebooks are in {out}; recorded results in {repo_root() / 'build/outputs'}.")
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    from .datasets import load_retailer
+
+    start = time.perf_counter()
+    shop = load_retailer(seed=args.seed, n_customers=args.n_customers)
+    print(
+        f"Simulated retailer: {len(shop.customers):,} members, {len(shop.receipts):,} receipts, "
+        f"{len(shop.lines):,} lines ({time.perf_counter() - start:.1f} s)."
+    )
+    return 0
+
+
+def _kernel(args: argparse.Namespace) -> int:
+    print(f"Kernel {args.kernel!r} runs {check_kernel(args.kernel)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``crm-course``."""
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+    parser = argparse.ArgumentParser(prog="crm-course", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="execute the notebooks with papermill into build/")
+    p.add_argument("notebooks", nargs="*", help="notebook files or chapter names (default: all)")
+    p.add_argument("--output", default=str(repo_root() / "build" / "notebooks"))
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--n-customers", type=int, default=None)
+    p.add_argument("--data-source", default=None)
+    p.add_argument("--kernel", default=KERNEL_NAME)
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("data", help="generate and cache the simulated retailer")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--n-customers", type=int, default=5_000)
+    p.set_defaults(func=_data)
+
+    p = sub.add_parser("kernel", help="check the course kernel")
+    p.add_argument("--kernel", default=KERNEL_NAME)
+    p.set_defaults(func=_kernel)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Figures for the course (seaborn / matplotlib), with Chinese text that renders.
+
+Call :func:`setup_plotting` once at the top of a notebook: it picks a font with Chinese
+glyphs (Noto Sans CJK SC first) and sets the course's seaborn theme. Nothing happens at
+import. Plot functions draw on an ``ax`` (made if not given) and return it; they never call
+``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+
+__all__ = [
+    "CJK_FONTS",
+    "setup_plotting",
+    "find_cjk_font",
+    "plot_indicator",
+    "plot_lifecycle",
+    "plot_weekday_hour",
+]
+
+#: Fonts with Chinese glyphs, in order of preference.
+CJK_FONTS: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Heiti SC",
+)
+
+
+def _installed_font_names() -> set[str]:
+    return {f.name for f in font_manager.fontManager.ttflist}
+
+
+def find_cjk_font() -> str | None:
+    """The first font of :data:`CJK_FONTS` that matplotlib can use, or ``None``.
+
+    If the system has the font (``fc-list``) but matplotlib's font cache was built before it
+    was installed, the cache is rebuilt once.
+    """
+    names = _installed_font_names()
+    for font in CJK_FONTS:
+        if font in names:
+            return font
+    if shutil.which("fc-list"):
+        listed = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        if any(font in listed for font in CJK_FONTS):
+            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+            names = _installed_font_names()
+            for font in CJK_FONTS:
+                if font in names:
+                    return font
+    return None
+
+
+def setup_plotting(context: str = "notebook", style: str = "whitegrid") -> str | None:
+    """Set the seaborn theme and a Chinese-capable font; return the font's name.
+
+    Warns (and returns ``None``) if no Chinese font is installed; on Debian or Ubuntu
+    ``apt-get install fonts-noto-cjk`` provides one (``make course`` does this).
+    """
+    sns.set_theme(context=context, style=style, palette="deep")
+    font = find_cjk_font()
+    if font is None:
+        warnings.warn(
+            "No font with Chinese glyphs was found, so Chinese text in plots will show as "
+            f"empty boxes. Install one of: {', '.join(CJK_FONTS[:3])} "
+            "(Debian/Ubuntu: apt-get install fonts-noto-cjk).",
+            stacklevel=2,
+        )
+        return None
+    mpl.rcParams["font.family"] = "sans-serif"
+    mpl.rcParams["font.sans-serif"] = [font, *mpl.rcParams["font.sans-serif"]]
+    mpl.rcParams["axes.unicode_minus"] = False  # the CJK fonts lack the minus glyph
+    mpl.rcParams["figure.dpi"] = 100
+    return font
+
+
+def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_indicator(
+    table: pd.DataFrame,
+    column: str,
+    *,
+    label: str | None = None,
+    ax: Axes | None = None,
+    kind: str = "line",
+) -> Axes:
+    """One indicator over time from :func:`crm_helpers.kpi.indicators` (period on the x axis)."""
+    if column not in table.columns:
+        raise KeyError(
+            f"The indicator table has no column {column!r}; it has: {', '.join(table.columns)}."
+        )
+    ax = _ax(ax)
+    x = table["period"] if "period" in table.columns else table.index
+    if kind == "bar":
+        ax.bar(x, table[column], width=20 if len(table) < 40 else 5)
+    else:
+        ax.plot(x, table[column], marker="o" if len(table) <= 40 else None)
+    ax.set_ylabel(label or column)
+    ax.set_xlabel("")
+    return ax
+
+
+def plot_lifecycle(counts: pd.DataFrame, *, ax: Axes | None = None, title: str = "") -> Axes:
+    """Stacked areas of customers per lifecycle stage over time (客户生命周期)."""
+    ax = _ax(ax)
+    labels = {
+        "prospect": "prospect 潜在",
+        "new": "new 新客",
+        "active": "active 活跃",
+        "won_back": "won back 挽回",
+        "lapsed": "lapsed 沉睡",
+        "lost": "lost 流失",
+    }
+    cols = [c for c in labels if c in counts.columns]
+    ax.stackplot(
+        counts.index,
+        [counts[c] for c in cols],
+        labels=[labels[c] for c in cols],
+        colors=sns.color_palette("Spectral_r", len(cols)),
+        alpha=0.9,
+    )
+    ax.set_ylabel("customers 客户数")
+    ax.legend(loc="upper left", fontsize="small", ncol=3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_weekday_hour(
+    tx: pd.DataFrame, *, ax: Axes | None = None, days: Sequence[str] | None = None
+) -> Axes:
+    """Heat map of receipts by day of week and hour (when do members shop?)."""
+    ax = _ax(ax, (10, 3.5))
+    receipts = tx.drop_duplicates("receipt_id")
+    grid = pd.crosstab(receipts["timestamp"].dt.day_of_week, receipts["timestamp"].dt.hour)
+    grid.index = list(
+        days or ["Mon 一", "Tue 二", "Wed 三", "Thu 四", "Fri 五", "Sat 六", "Sun 日"]
+    )[: len(grid)]
+    sns.heatmap(grid, cmap="rocket_r", ax=ax, cbar_kws={"label": "receipts 小票数"})
+    ax.set_xlabel("hour 小时")
+    ax.set_ylabel("")
+    return ax
