@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import sys
 import time
@@ -80,10 +81,17 @@ def check_kernel(kernel_name: str = KERNEL_NAME) -> str:
 
 
 def notebook_parameters(path: Path) -> dict[str, Any]:
-    """The defaults in a notebook's ``parameters`` cell."""
+    """The defaults in a notebook's ``parameters`` cell, as Python values where they are
+    literals (papermill reports them as source text)."""
     import papermill as pm
 
-    return {k: v["default"] for k, v in pm.inspect_notebook(str(path)).items()}
+    out: dict[str, Any] = {}
+    for name, info in pm.inspect_notebook(str(path)).items():
+        try:
+            out[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            out[name] = info["default"]
+    return out
 
 
 def run_notebook(

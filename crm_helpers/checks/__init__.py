@@ -82,6 +82,11 @@ def check(exercise_id: str, *answer: Any, **context: Any) -> CheckResult:
             f"There is no check for exercise {exercise_id!r}. Exercises with checks: "
             f"{', '.join(registered()) or 'none'}."
         )
+    if any(a is None or a is Ellipsis for a in answer):
+        raise ExerciseError(
+            f"Exercise {exercise_id}: not answered yet. Replace the placeholder (None) and "
+            "`raise NotImplementedError()` with your code, run that cell, then this check."
+        )
     try:
         message = _REGISTRY[exercise_id](*answer, **context)
     except ExerciseError as err:

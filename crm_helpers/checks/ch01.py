@@ -79,6 +79,12 @@ def average_basket(answer: Any, *, tx: pd.DataFrame) -> str:
     return "Right: your function gives the average basket value (客单价)."
 
 
+def _unique_top(values: pd.Series, months: pd.Series, month: pd.Period) -> bool:
+    """Whether ``month`` alone has the largest value (a hint is only fair without ties)."""
+    top = values == values.max()
+    return bool(top.sum() == 1 and months[top].iloc[0] == month)
+
+
 @exercise("01.3")
 def best_month(answer: Any, *, tx: pd.DataFrame) -> str:
     monthly = kpi.indicators(tx, "month")
@@ -93,9 +99,9 @@ def best_month(answer: Any, *, tx: pd.DataFrame) -> str:
     best = months[monthly["total_sales"].idxmax()]
     if got == best:
         return "Right: that is the month with the highest total sales."
-    if got == months[monthly["visits"].idxmax()]:
+    if _unique_top(monthly["visits"], months, got):
         raise ExerciseError("That month has the most visits. The question asks about sales.")
-    if got == months[monthly["avg_basket"].idxmax()]:
+    if _unique_top(monthly["avg_basket"], months, got):
         raise ExerciseError("That month has the largest average basket, not the highest sales.")
     if got == months[monthly["total_sales"].idxmin()]:
         raise ExerciseError("That is the month with the lowest sales: check the sort order.")
