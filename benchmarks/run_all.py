@@ -1,0 +1,25 @@
+"""Run every benchmark at its full size (``make benchmark``); results in build/benchmarks/.
+
+Each benchmark compares against a baseline measured in the same run, and reports peak
+memory. Sizes: the generator at 1 M members (about 14 M receipt lines), the indicator
+system at 10 M lines / 1 M customers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNS = [
+    ["bench_simulate.py", "--customers", "1000000", "--baseline", "20000"],
+    ["bench_kpi.py", "--lines", "10000000", "--customers", "1000000"],
+]
+
+if __name__ == "__main__":
+    failed = 0
+    for script, *args in RUNS:
+        print(f"== {script} {' '.join(args)}", flush=True)
+        failed += subprocess.run([sys.executable, str(HERE / script), *args]).returncode != 0
+    sys.exit(1 if failed else 0)
