@@ -64,8 +64,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 OPTIONAL_COLUMNS: tuple[str, ...] = ("discount", "unit_cost", "channel", "store_id")
 TRANSACTION_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
-#: The periods every indicator can be reported by, with the pandas frequency of each.
-PERIODS: dict[str, str] = {"year": "YS", "quarter": "QS", "month": "MS", "week": "W-MON"}
+#: The periods every indicator can be reported by, with the pandas ``Period`` frequency of
+#: each (``pd.Timestamp(t).to_period(freq).start_time`` is the period's first day; weeks run
+#: Monday to Sunday).
+PERIODS: dict[str, str] = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN"}
 
 _NUMERIC_POSITIVE = ("quantity", "unit_price", "amount")
 _MAX_SHOWN = 5

@@ -1,0 +1,726 @@
+"""The indicator system (指标体系) of a membership retailer and the customer lifecycle
+(客户生命周期).
+
+Every function takes a transaction table (one row per receipt line, see
+:mod:`crm_helpers.schema`) and returns a new DataFrame; inputs are never changed. Only the
+columns ``customer_id``, ``receipt_id``, ``timestamp`` (a datetime column) and ``amount``
+(net line revenue) are used. The full schema check (:func:`~crm_helpers.schema.validate_transactions`)
+is *not* repeated here: validate once when loading, then call these functions as often as
+needed. Each receipt is assumed to belong to one customer, as the schema requires.
+
+**Indicators.** Lines are first summed into receipts. A receipt's value is the sum of its
+line amounts, and the receipt is dated by its first (earliest) line. Then, per period:
+
+======================  ====================================================================
+``total_sales``         销售额: sum of the receipts' values
+``visits``              客数 (visits): number of distinct receipts
+``customers``           客数 (people): number of distinct customers who bought
+``avg_basket``          客单价: ``total_sales / visits``
+``max_basket``          value of the largest receipt
+``min_basket``          value of the smallest receipt
+``purchase_frequency``  购物频率: ``visits / customers``
+``sales_per_customer``  ``total_sales / customers``
+======================  ====================================================================
+
+**Lifecycle stages** (as of a point in time ``as_of``; only receipts with
+``timestamp <= as_of`` count; "within the last *N* days" means *less than N days* before
+``as_of``, so a purchase exactly *N* days before ``as_of`` is no longer within them):
+
+============  ============================================================================
+``prospect``  listed in the ``customers`` table (joined on or before ``as_of``), no purchase yet
+``new``       first purchase within the last ``new_days`` days
+``won_back``  a purchase within the last ``active_days`` days came more than ``active_days``
+              days after the customer's previous purchase (the customer had lapsed)
+``active``    last purchase within the last ``active_days`` days
+``lapsed``    last purchase at least ``active_days`` but less than ``lost_days`` days ago
+``lost``      last purchase ``lost_days`` days ago or more
+============  ============================================================================
+
+A customer gets the first stage of this list that applies (``new`` before ``won_back``
+before ``active``). The categories of the ``stage`` column are ordered as in
+:data:`STAGES`: prospect, new, active, won_back, lapsed, lost.
+
+The heavy aggregation runs in an in-memory DuckDB database; the lifecycle over many dates
+is counted with numpy on one row per receipt, so both scale to millions of lines.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from datetime import datetime
+from typing import NoReturn
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from crm_helpers.schema import PERIODS, DataValidationError, check_choice, require_columns
+
+__all__ = [
+    "INDICATORS",
+    "STAGES",
+    "indicators",
+    "indicators_all",
+    "indicator_summary",
+    "lifecycle_stage",
+    "lifecycle_counts",
+]
+
+#: The indicator columns, in the order :func:`indicators` returns them.
+INDICATORS: tuple[str, ...] = (
+    "total_sales",
+    "visits",
+    "customers",
+    "avg_basket",
+    "max_basket",
+    "min_basket",
+    "purchase_frequency",
+    "sales_per_customer",
+)
+
+#: The lifecycle stages, in the order of the ordered categorical ``stage`` column.
+STAGES: tuple[str, ...] = ("prospect", "new", "active", "won_back", "lapsed", "lost")
+
+_TX_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
+_TABLE = "transactions"
+_NEVER = np.iinfo(np.int64).max  # "no next purchase", "no first purchase"
+_ALWAYS = np.iinfo(np.int64).min  # "no join date": known from the beginning
+
+# One row per receipt: its customer, its first timestamp and its value.
+_RECEIPTS_SQL = """
+receipts AS MATERIALIZED (
+    SELECT any_value(customer_id) AS customer_id,
+           CAST(min("timestamp") AS TIMESTAMP) AS ts,
+           sum(CAST(amount AS DOUBLE)) AS value
+    FROM tx
+    GROUP BY receipt_id
+)"""
+
+# One row per receipt at the native time resolution (for the lifecycle).
+_RECEIPT_TIMES_SQL = """
+receipts AS (
+    SELECT any_value(customer_id) AS customer_id, min("timestamp") AS ts
+    FROM tx
+    GROUP BY receipt_id
+)"""
+
+_MEASURES_SQL = """
+    coalesce(sum(value), 0) AS total_sales,
+    count(*) AS visits,
+    count(DISTINCT customer_id) AS customers,
+    max(value) AS max_basket,
+    min(value) AS min_basket"""
+
+
+# --------------------------------------------------------------------------- helpers
+def _dtype_error(column: str, table: str, expected: str, found: object, hint: str) -> NoReturn:
+    raise DataValidationError(
+        f"Column {column!r} of the {table} table must be {expected}; found dtype '{found}'. {hint}"
+    )
+
+
+def _datetime_column(df: pd.DataFrame, column: str, table: str) -> pd.Series:
+    """The column as naive datetimes (time-zone aware values are converted to UTC)."""
+    s = df[column]
+    if not pd.api.types.is_datetime64_any_dtype(s):
+        _dtype_error(
+            column,
+            table,
+            "a datetime column (datetime64)",
+            s.dtype,
+            "Convert it with pd.to_datetime, or load the table with validate_transactions.",
+        )
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_convert(None)
+    return s
+
+
+def _narrow(tx: pd.DataFrame) -> pd.DataFrame:
+    """The four columns the indicators need, checked (cheaply) and with naive timestamps."""
+    require_columns(tx, _TX_COLUMNS, _TABLE)
+    amount = tx["amount"]
+    if pd.api.types.is_bool_dtype(amount) or not pd.api.types.is_numeric_dtype(amount):
+        _dtype_error(
+            "amount",
+            _TABLE,
+            "numeric",
+            amount.dtype,
+            "Convert it with pd.to_numeric, or load the table with validate_transactions.",
+        )
+    narrow = tx[list(_TX_COLUMNS)]  # a lazy copy (copy-on-write): the input stays as it is
+    timestamp = _datetime_column(tx, "timestamp", _TABLE)
+    if timestamp.dtype != narrow["timestamp"].dtype:  # time-zone aware: now naive UTC
+        narrow = narrow.assign(timestamp=timestamp)
+    return narrow
+
+
+def _time_unit(s: pd.Series) -> str:
+    return np.datetime_data(s.dtype)[0]
+
+
+def _query(sql: str, tables: dict[str, pd.DataFrame], params: object = None) -> pd.DataFrame:
+    """Run ``sql`` in a fresh in-memory DuckDB database that sees ``tables``."""
+    con = duckdb.connect()
+    try:
+        for name, frame in tables.items():
+            con.register(name, frame)
+        return con.execute(sql, params).df()
+    finally:
+        con.close()
+
+
+def _finish_indicators(raw: pd.DataFrame, unit: str | None) -> pd.DataFrame:
+    """Add the ratios, fix the dtypes and the column order of a DuckDB result."""
+    out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
+    if unit is not None:
+        out["period"] = pd.to_datetime(raw["period"].to_numpy()).as_unit(unit)
+    total = raw["total_sales"].to_numpy(dtype="float64")
+    visits = raw["visits"].to_numpy(dtype="int64")
+    customers = raw["customers"].to_numpy(dtype="int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = {
+            "avg_basket": total / visits,
+            "purchase_frequency": visits / customers,
+            "sales_per_customer": total / customers,
+        }
+    out["total_sales"] = total
+    out["visits"] = visits
+    out["customers"] = customers
+    out["avg_basket"] = ratios["avg_basket"]
+    out["max_basket"] = raw["max_basket"].to_numpy(dtype="float64")
+    out["min_basket"] = raw["min_basket"].to_numpy(dtype="float64")
+    out["purchase_frequency"] = ratios["purchase_frequency"]
+    out["sales_per_customer"] = ratios["sales_per_customer"]
+    return out
+
+
+def _periods_sql(periods: list[str]) -> str:
+    """One query for the indicators of several periods (DuckDB ``GROUPING SETS``).
+
+    Distinct customers are counted without ``count(DISTINCT ...)``, which would need one
+    hash table per period: the receipts are ordered by customer and time once, and a
+    receipt is flagged when it is its customer's first in a period (the period differs
+    from that of the customer's previous receipt); the flags are then summed.
+    """
+    truncs = ", ".join(f"date_trunc('{p}', ts) AS p_{p}" for p in periods)
+    flags = ", ".join(
+        f"CAST(p_{p} IS DISTINCT FROM lag(p_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
+    )
+    customers = ", ".join(f"sum(first_in_{p}) AS customers_{p}" for p in periods)
+    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
+    sets = ", ".join(f"(p_{p})" for p in periods)
+    return f"""
+        WITH {_RECEIPTS_SQL},
+        dated AS (SELECT *, {truncs} FROM receipts),
+        flagged AS (
+            SELECT *, {flags} FROM dated
+            WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
+        )
+        SELECT CASE {level} END AS level,
+               coalesce({", ".join(f"p_{p}" for p in periods)}) AS period,
+               coalesce(sum(value), 0) AS total_sales,
+               count(*) AS visits,
+               max(value) AS max_basket,
+               min(value) AS min_basket,
+               {customers}
+        FROM flagged
+        GROUP BY GROUPING SETS ({sets})
+        ORDER BY level, period
+    """
+
+
+def _indicator_tables(tx: pd.DataFrame, periods: list[str]) -> dict[str, pd.DataFrame]:
+    narrow = _narrow(tx)
+    raw = _query(_periods_sql(periods), {"tx": narrow})
+    unit = _time_unit(narrow["timestamp"])
+    tables = {}
+    for p in periods:
+        part = raw[raw["level"] == p].reset_index(drop=True)
+        tables[p] = _finish_indicators(part.assign(customers=part[f"customers_{p}"]), unit)
+    return tables
+
+
+# --------------------------------------------------------------------------- indicators
+def indicators(tx: pd.DataFrame, period: str = "month") -> pd.DataFrame:
+    """The retailer's indicators (指标) per year, quarter, month or week.
+
+    Parameters
+    ----------
+    tx:
+        Transactions with columns ``customer_id``, ``receipt_id``, ``timestamp``
+        (datetime) and ``amount``; other columns are ignored.
+    period:
+        ``"year"``, ``"quarter"``, ``"month"`` or ``"week"`` (weeks start on Monday).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period that has sales, sorted by time: ``period`` (the first day of the
+        period, same datetime unit as ``timestamp``) and the columns of :data:`INDICATORS`
+        (money as float64, counts as int64). A receipt belongs to the period of its
+        earliest line.
+
+    Raises
+    ------
+    DataValidationError
+        If a needed column is missing, ``timestamp`` is not a datetime column or
+        ``amount`` is not numeric.
+    ValueError
+        If ``period`` is not one of the four choices.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2],
+    ...     "receipt_id": [10, 10, 11, 12],
+    ...     "timestamp": pd.to_datetime(["2024-01-05", "2024-01-05", "2024-01-20", "2024-02-03"]),
+    ...     "amount": [5.0, 3.0, 12.0, 4.0]})
+    >>> indicators(tx, "month")[["period", "total_sales", "visits", "customers", "avg_basket"]]
+          period  total_sales  visits  customers  avg_basket
+    0 2024-01-01         20.0       2          2        10.0
+    1 2024-02-01          4.0       1          1         4.0
+    """
+    check_choice("period", period, PERIODS)
+    return _indicator_tables(tx, [period])[period]
+
+
+def indicators_all(tx: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """:func:`indicators` for every period at once, in one pass over the data.
+
+    The lines are summed into receipts once, and DuckDB's ``GROUPING SETS`` aggregates the
+    receipts by year, quarter, month and week in the same query.
+
+    Parameters
+    ----------
+    tx:
+        Transactions, as for :func:`indicators`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Keys ``"year"``, ``"quarter"``, ``"month"``, ``"week"``; each value is what
+        ``indicators(tx, key)`` returns.
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`indicators`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 2, 1],
+    ...     "receipt_id": ["a", "b", "c"],
+    ...     "timestamp": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-01-02"]),
+    ...     "amount": [10.0, 20.0, 30.0]})
+    >>> tables = indicators_all(tx)
+    >>> list(tables)
+    ['year', 'quarter', 'month', 'week']
+    >>> tables["week"][["period", "total_sales", "visits", "customers"]]
+          period  total_sales  visits  customers
+    0 2023-12-25         10.0       1          1
+    1 2024-01-01         50.0       2          2
+    """
+    return _indicator_tables(tx, list(PERIODS))
+
+
+def indicator_summary(tx: pd.DataFrame) -> pd.Series:
+    """The indicators of :func:`indicators` for the whole table, without periods.
+
+    Parameters
+    ----------
+    tx:
+        Transactions, as for :func:`indicators`.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by :data:`INDICATORS`, all values as float64. On an empty table the
+        sums and counts are 0 and the ratios and basket extremes are NaN.
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`indicators`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2],
+    ...     "receipt_id": [10, 10, 11, 12],
+    ...     "timestamp": pd.to_datetime(["2024-01-05", "2024-01-05", "2024-01-20", "2024-02-03"]),
+    ...     "amount": [5.0, 3.0, 12.0, 4.0]})
+    >>> indicator_summary(tx)
+    total_sales           24.0
+    visits                 3.0
+    customers              2.0
+    avg_basket             8.0
+    max_basket            12.0
+    min_basket             4.0
+    purchase_frequency     1.5
+    sales_per_customer    12.0
+    dtype: float64
+    """
+    narrow = _narrow(tx)
+    sql = f"WITH {_RECEIPTS_SQL} SELECT {_MEASURES_SQL} FROM receipts"
+    row = _finish_indicators(_query(sql, {"tx": narrow}), unit=None)
+    return row.iloc[0].astype("float64").rename(None)
+
+
+# --------------------------------------------------------------------------- lifecycle
+def _check_days(new_days: float, active_days: float, lost_days: float) -> dict[str, int]:
+    """Validate the thresholds; return them in nanoseconds."""
+    values = {"new_days": new_days, "active_days": active_days, "lost_days": lost_days}
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a number of days; got {name}={value!r}.")
+    if not new_days > 0:
+        raise ValueError(f"new_days must be greater than 0; got new_days={new_days!r}.")
+    if not 0 < active_days <= lost_days:
+        raise ValueError(
+            "active_days must be greater than 0 and at most lost_days; got "
+            f"active_days={active_days!r}, lost_days={lost_days!r}."
+        )
+    return {name: pd.Timedelta(days=value).value for name, value in values.items()}
+
+
+def _as_of(value: object, name: str = "as_of") -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a date or a timestamp; got {value!r}.") from err
+    if ts is pd.NaT:
+        raise ValueError(f"{name} must be a date or a timestamp; got {value!r}.")
+    return ts.tz_convert(None) if ts.tzinfo is not None else ts
+
+
+def _customer_table(customers: pd.DataFrame, tx: pd.DataFrame) -> pd.DataFrame:
+    """``customer_id`` and ``join_date`` (NaT when unknown), one row per customer."""
+    require_columns(customers, ["customer_id"], "customers")
+    ids = customers["customer_id"]
+    if pd.api.types.is_numeric_dtype(ids) != pd.api.types.is_numeric_dtype(tx["customer_id"]):
+        raise DataValidationError(
+            "Column 'customer_id' must hold the same kind of ids in the customers and the "
+            f"transactions tables; found dtype '{ids.dtype}' in customers and "
+            f"'{tx['customer_id'].dtype}' in transactions."
+        )
+    if "join_date" in customers.columns:
+        join = _datetime_column(customers, "join_date", "customers")
+    else:
+        join = pd.Series(pd.NaT, index=customers.index, dtype="datetime64[ns]")
+    table = pd.DataFrame({"customer_id": ids, "join_date": join})
+    return table.groupby("customer_id", sort=False, as_index=False)["join_date"].min()
+
+
+def _classify(
+    as_of: pd.Timestamp,
+    first: np.ndarray,
+    last: np.ndarray,
+    last_return: np.ndarray,
+    days: dict[str, int],
+) -> np.ndarray:
+    """The stage of each purchaser, from nanosecond datetimes (NaT: no return purchase)."""
+    now = as_of.as_unit("ns").value
+    first, last, back = (
+        np.asarray(a, "datetime64[ns]").view("i8") for a in (first, last, last_return)
+    )
+    returned = (back != np.iinfo(np.int64).min) & (now - back < days["active_days"])
+    conditions = [
+        now - first < days["new_days"],
+        returned,
+        now - last < days["active_days"],
+        now - last < days["lost_days"],
+    ]
+    return np.select(conditions, ["new", "won_back", "active", "lapsed"], "lost")
+
+
+def lifecycle_stage(
+    tx: pd.DataFrame,
+    as_of: str | datetime | pd.Timestamp,
+    *,
+    customers: pd.DataFrame | None = None,
+    new_days: float = 90,
+    active_days: float = 90,
+    lost_days: float = 365,
+) -> pd.DataFrame:
+    """Each customer's lifecycle stage (客户生命周期阶段) at the moment ``as_of``.
+
+    Parameters
+    ----------
+    tx:
+        Transactions with ``customer_id``, ``receipt_id``, ``timestamp`` (datetime) and
+        ``amount``. Only receipts dated on or before ``as_of`` count.
+    as_of:
+        The point in time. A date without a time means midnight at the *start* of that
+        day, so purchases later that day do not count yet.
+    customers:
+        Optional member list with ``customer_id`` and, optionally, ``join_date``
+        (datetime; NaT means known from the start). Members who joined on or before
+        ``as_of`` and have not bought yet are ``prospect``; members who joined later are
+        left out.
+    new_days, active_days, lost_days:
+        The thresholds in days (see the module docstring); ``new_days > 0`` and
+        ``0 < active_days <= lost_days``. A purchase exactly ``n`` days before ``as_of``
+        is *not* within the last ``n`` days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer, sorted by ``customer_id``: ``customer_id``,
+        ``first_purchase``, ``last_purchase`` (NaT for prospects), ``n_receipts`` (int64)
+        and ``stage`` (ordered categorical with the categories of :data:`STAGES`).
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, a ``timestamp`` or ``join_date`` that is not a datetime column,
+        or ids of different kinds in ``tx`` and ``customers``.
+    ValueError
+        Bad thresholds or an ``as_of`` that is not a date.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": ["ann", "ann", "bob", "cat"],
+    ...     "receipt_id": [1, 2, 3, 4],
+    ...     "timestamp": pd.to_datetime(["2023-01-10", "2024-05-01", "2024-05-20", "2023-09-01"]),
+    ...     "amount": [10.0, 20.0, 5.0, 8.0]})
+    >>> members = pd.DataFrame({"customer_id": ["ann", "bob", "cat", "dan"]})
+    >>> lifecycle_stage(tx, "2024-06-01", customers=members)[["customer_id", "n_receipts", "stage"]]
+      customer_id  n_receipts     stage
+    0         ann           2  won_back
+    1         bob           1       new
+    2         cat           1    lapsed
+    3         dan           0  prospect
+    """
+    days = _check_days(new_days, active_days, lost_days)
+    moment = _as_of(as_of)
+    narrow = _narrow(tx)
+    sql = f"""
+        WITH {_RECEIPT_TIMES_SQL},
+        upto AS (
+            SELECT customer_id, ts,
+                   epoch_ns(ts) - epoch_ns(lag(ts) OVER (PARTITION BY customer_id ORDER BY ts))
+                       AS gap
+            FROM receipts
+            WHERE epoch_ns(ts) <= $as_of  -- nanoseconds: exact for every unit
+        )
+        SELECT customer_id,
+               min(ts) AS first_purchase,
+               max(ts) AS last_purchase,
+               count(*) AS n_receipts,
+               max(CASE WHEN gap > $active THEN ts END) AS last_return
+        FROM upto
+        GROUP BY customer_id
+    """
+    params = {"as_of": moment.as_unit("ns").value, "active": days["active_days"]}
+    raw = _query(sql, {"tx": narrow}, params)
+    unit = _time_unit(narrow["timestamp"])
+    out = pd.DataFrame(
+        {
+            "customer_id": raw["customer_id"],
+            "first_purchase": pd.to_datetime(raw["first_purchase"]).dt.as_unit(unit),
+            "last_purchase": pd.to_datetime(raw["last_purchase"]).dt.as_unit(unit),
+            "n_receipts": raw["n_receipts"].astype("int64"),
+            "stage": _classify(
+                moment, raw["first_purchase"], raw["last_purchase"], raw["last_return"], days
+            ),
+        }
+    )
+    if customers is not None:
+        out = pd.concat([out, _prospects(customers, narrow, out, moment, unit)])
+    out["stage"] = pd.Categorical(out["stage"], categories=STAGES, ordered=True)
+    return out.sort_values("customer_id", kind="stable", ignore_index=True)
+
+
+def _prospects(
+    customers: pd.DataFrame,
+    tx: pd.DataFrame,
+    purchasers: pd.DataFrame,
+    moment: pd.Timestamp,
+    unit: str,
+) -> pd.DataFrame:
+    table = _customer_table(customers, tx)
+    joined = table["join_date"].isna() | (table["join_date"] <= moment)
+    ids = table.loc[joined & ~table["customer_id"].isin(purchasers["customer_id"]), "customer_id"]
+    never = pd.Series(pd.NaT, index=ids.index, dtype=f"datetime64[{unit}]")
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "first_purchase": never,
+            "last_purchase": never,
+            "n_receipts": np.zeros(len(ids), dtype="int64"),
+            "stage": "prospect",
+        }
+    )
+
+
+def _receipt_events(narrow: pd.DataFrame, active_ns: int) -> dict[str, np.ndarray]:
+    """One row per receipt, as int64 nanoseconds: its time ``t``, the customer's next
+    receipt ``next`` (or +inf) and ``first`` receipt; flags ``is_return`` (more than
+    ``active_ns`` after the customer's previous receipt) and ``is_first`` (the customer's
+    first receipt, exactly one per customer)."""
+    sql = f"""
+        WITH {_RECEIPT_TIMES_SQL}
+        SELECT epoch_ns(ts) AS t,
+               coalesce(epoch_ns(lead(ts) OVER w), {_NEVER}) AS next,
+               epoch_ns(first_value(ts) OVER w) AS first,
+               coalesce(epoch_ns(ts) - epoch_ns(lag(ts) OVER w) > $active, false) AS is_return,
+               row_number() OVER w = 1 AS is_first
+        FROM receipts
+        WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
+    """
+    raw = _query(sql, {"tx": narrow}, {"active": active_ns})
+    flags = ("is_return", "is_first")
+    return {c: raw[c].to_numpy(dtype=bool if c in flags else "int64") for c in raw}
+
+
+def _prospect_spans(customers: pd.DataFrame, narrow: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For each listed customer, [join date, first purchase) as int64 nanoseconds."""
+    table = _customer_table(customers, narrow)
+    sql = """
+        SELECT coalesce(epoch_ns(c.join_date), $always) AS start,
+               coalesce(epoch_ns(f.first_ts), $never) AS stop
+        FROM cust AS c
+        LEFT JOIN (SELECT customer_id, min("timestamp") AS first_ts FROM tx GROUP BY customer_id)
+            AS f USING (customer_id)
+    """
+    params = {"always": int(_ALWAYS), "never": int(_NEVER)}
+    raw = _query(sql, {"tx": narrow, "cust": table}, params)
+    return raw["start"].to_numpy(dtype="int64"), raw["stop"].to_numpy(dtype="int64")
+
+
+def _count_spans(dates: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """For each of the sorted ``dates``, how many spans [start, stop) contain it."""
+    left = np.searchsorted(dates, start, side="left")
+    return _count_positions(left, np.searchsorted(dates, stop, side="left"), len(dates))
+
+
+def _count_positions(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
+    """Like :func:`_count_spans`, with the spans given as date positions [lo, hi)."""
+    keep = lo < hi
+    diff = np.bincount(lo[keep], minlength=n + 1) - np.bincount(hi[keep], minlength=n + 1)
+    return np.cumsum(diff)[:n]
+
+
+def _stage_counts(dates: np.ndarray, ev: dict[str, np.ndarray], days: dict[str, int]) -> dict:
+    """Counts per date of each purchaser stage, from the receipt events.
+
+    Receipt k is the customer's last purchase for dates in [t_k, next_k); within that span
+    the customer is active, then lapsed, then lost, except while still new
+    (before first + new_days). Won back is the part of "active" in [t_r, t_r + active_days)
+    for a return receipt r; those spans of one customer never overlap.
+
+    Each moment is turned into a position among the dates once (``searchsorted``); as that
+    is monotone, the max / min of two moments is the max / min of their positions.
+    """
+    n = len(dates)
+
+    def pos(moments: np.ndarray) -> np.ndarray:
+        return np.searchsorted(dates, moments, side="left")
+
+    t, ret, one = ev["t"], ev["is_return"], ev["is_first"]
+    at, nxt = pos(t), pos(ev["next"])
+    new_end = pos(ev["first"] + days["new_days"])
+    active_end = pos(t + days["active_days"])
+    lost_from = pos(t + days["lost_days"])
+    all_active = _count_positions(np.maximum(at, new_end), np.minimum(active_end, nxt), n)
+    won_back = _count_positions(np.maximum(at[ret], new_end[ret]), active_end[ret], n)
+    return {
+        "new": _count_positions(at[one], new_end[one], n),
+        "active": all_active - won_back,
+        "won_back": won_back,
+        "lapsed": _count_positions(np.maximum(active_end, new_end), np.minimum(lost_from, nxt), n),
+        "lost": _count_positions(np.maximum(lost_from, new_end), nxt, n),
+    }
+
+
+def _default_dates(t: np.ndarray, freq: str) -> pd.DatetimeIndex:
+    try:
+        pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"freq must be a pandas frequency such as 'MS' (month starts), 'QS' or 'W-MON'; "
+            f"got {freq!r}."
+        ) from err
+    if len(t) == 0:
+        return pd.DatetimeIndex([], dtype="datetime64[ns]")
+    first, last = pd.Timestamp(t.min(), unit="ns"), pd.Timestamp(t.max(), unit="ns")
+    grid = pd.date_range(first.normalize(), last, freq=freq)
+    return grid[grid > first]
+
+
+def lifecycle_counts(
+    tx: pd.DataFrame,
+    dates: Iterable[object] | None = None,
+    *,
+    freq: str = "MS",
+    customers: pd.DataFrame | None = None,
+    new_days: float = 90,
+    active_days: float = 90,
+    lost_days: float = 365,
+) -> pd.DataFrame:
+    """How many customers are in each lifecycle stage, at each of several dates.
+
+    The result for a date equals counting the ``stage`` column of
+    ``lifecycle_stage(tx, date, ...)``, but all dates are counted together from one row
+    per receipt (no loop over customers or dates), so a few dozen dates over millions of
+    customers take seconds.
+
+    Parameters
+    ----------
+    tx:
+        Transactions, as for :func:`lifecycle_stage`.
+    dates:
+        The as-of moments. By default, every date of frequency ``freq`` after the first
+        purchase, up to the last purchase (with ``"MS"``: the starts of the months from
+        the first month after the first purchase).
+    freq:
+        A pandas frequency, used only when ``dates`` is not given.
+    customers, new_days, active_days, lost_days:
+        As for :func:`lifecycle_stage`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``as_of`` (sorted), one int64 column per stage in the order of
+        :data:`STAGES`. Each row sums to the number of customers known at that date
+        (bought by then, or listed in ``customers`` and joined by then).
+
+    Raises
+    ------
+    DataValidationError, ValueError
+        As :func:`lifecycle_stage`; ``ValueError`` also for an unknown ``freq``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2],
+    ...     "receipt_id": [1, 2, 3],
+    ...     "timestamp": pd.to_datetime(["2024-01-15", "2024-02-10", "2024-03-05"]),
+    ...     "amount": [10.0, 20.0, 5.0]})
+    >>> lifecycle_counts(tx, new_days=30, active_days=30, lost_days=60)
+    stage       prospect  new  active  won_back  lapsed  lost
+    as_of
+    2024-02-01         0    1       0         0       0     0
+    2024-03-01         0    0       1         0       0     0
+    """
+    days = _check_days(new_days, active_days, lost_days)
+    narrow = _narrow(tx)
+    ev = _receipt_events(narrow, days["active_days"])
+    if dates is None:
+        index = _default_dates(ev["t"], freq)
+    else:
+        index = pd.DatetimeIndex([_as_of(d, "dates") for d in dates])
+    index = index.sort_values().as_unit("ns")
+    grid = index.asi8
+    counts = _stage_counts(grid, ev, days)
+    if customers is not None:
+        counts["prospect"] = _count_spans(grid, *_prospect_spans(customers, narrow))
+    else:
+        counts["prospect"] = np.zeros(len(grid), dtype="int64")
+    out = pd.DataFrame({s: counts[s].astype("int64") for s in STAGES}, index=index)
+    out.index.name = "as_of"
+    out.columns.name = "stage"
+    return out
