@@ -132,7 +132,7 @@ def _datetime_column(df: pd.DataFrame, column: str, table: str) -> pd.Series:
             "Convert it with pd.to_datetime, or load the table with validate_transactions.",
         )
     if getattr(s.dt, "tz", None) is not None:
-        s = s.dt.tz_convert(None)
+        s = s.dt.tz_localize(None)  # local clock time, as schema.validate_transactions does
     return s
 
 
@@ -392,7 +392,7 @@ def _as_of(value: object, name: str = "as_of") -> pd.Timestamp:
         raise ValueError(f"{name} must be a date or a timestamp; got {value!r}.") from err
     if ts is pd.NaT:
         raise ValueError(f"{name} must be a date or a timestamp; got {value!r}.")
-    return ts.tz_convert(None) if ts.tzinfo is not None else ts
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def _customer_table(customers: pd.DataFrame, tx: pd.DataFrame) -> pd.DataFrame:

@@ -193,7 +193,9 @@ def _to_datetime(df: pd.DataFrame, col: str, table: str) -> pd.Series:
                 f"could not read {_bad_rows(bad, s)} as a date."
             )
     if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_convert(None)
+        # keep the local clock time: a shop's hours and months are local (18:00 in Shanghai
+        # stays 18:00); text with several different UTC offsets was parsed to UTC above
+        out = out.dt.tz_localize(None)
     return out
 
 

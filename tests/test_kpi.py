@@ -159,13 +159,13 @@ def test_inputs_are_not_changed(small_tx: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(members, members_before)
 
 
-def test_time_zone_aware_timestamps_are_read_as_utc(small_tx: pd.DataFrame) -> None:
-    # 2025-01-01 02:00 in Shanghai (UTC+8) is 2024-12-31 18:00 UTC: December
+def test_time_zone_aware_timestamps_keep_local_time(small_tx: pd.DataFrame) -> None:
+    # 2025-01-01 02:00 in Shanghai is January there (though 2024-12-31 18:00 UTC)
     tx = small_tx.iloc[:1].assign(
         timestamp=pd.Series(pd.to_datetime(["2025-01-01 02:00"])).dt.tz_localize("Asia/Shanghai")
     )
     got = indicators(tx, "month")
-    assert got["period"].tolist() == [pd.Timestamp("2024-12-01")]
+    assert got["period"].tolist() == [pd.Timestamp("2025-01-01")]
 
 
 def test_empty_table(small_tx: pd.DataFrame) -> None:

@@ -68,13 +68,13 @@ def test_valid_ids_of_any_type_pass_unchanged(ids):
     assert out["receipt_id"].tolist() == tx["receipt_id"].tolist()
 
 
-def test_tz_aware_timestamps_pass_and_become_naive_utc():
+def test_tz_aware_timestamps_pass_and_keep_their_local_clock_time():
     stamps = pd.to_datetime(
         ["2024-01-05 18:00", "2024-01-05 18:00", "2024-02-01 09:30", "2024-03-02 08:00"]
     ).tz_localize("Asia/Shanghai")
     out = validate_transactions(make_tx(timestamp=stamps))
     assert out["timestamp"].dt.tz is None
-    assert out["timestamp"].iloc[0] == pd.Timestamp("2024-01-05 10:00")
+    assert out["timestamp"].iloc[0] == pd.Timestamp("2024-01-05 18:00")
 
 
 def test_text_dates_with_different_utc_offsets_pass():
