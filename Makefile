@@ -13,7 +13,6 @@ JOBS   ?= 2
 # the venv's tools (alembic for nbgrader, jupyter, papermill) come first; the venv's kernel wins
 export PATH := $(abspath $(BIN)):$(PATH)
 export JUPYTER_PREFER_ENV_PATH := 1
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: course test setup fonts data notebooks lint format benchmark clean

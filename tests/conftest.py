@@ -1,4 +1,4 @@
-"""Shared test set-up: the repo root, the project's own Jupyter kernel, a headless backend."""
+"""Shared test set-up: the repo root and the project's own Jupyter kernel."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
