@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from crm_helpers.results import repo_root
 from crm_helpers.schema import (
     REQUIRED_COLUMNS,
     DataValidationError,
@@ -66,7 +67,6 @@ __all__ = [
 #: The named data sources :func:`load_transactions` accepts (besides a path to a CSV file).
 DATA_SOURCES: tuple[str, ...] = ("simulated", "online_retail", "cdnow")
 
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _ONLINE_RETAIL_FILE = Path("online_retail") / "online_retail.csv.gz"
 _ONLINE_RETAIL_COLUMNS = (
     "InvoiceNo",
@@ -99,7 +99,7 @@ def data_dir() -> Path:
     True
     """
     env = os.environ.get("CRM_DATA_DIR")
-    return Path(env).expanduser() if env else _PACKAGE_ROOT / "data"
+    return Path(env).expanduser() if env else repo_root() / "data"
 
 
 def cache_dir() -> Path:
@@ -115,8 +115,8 @@ def cache_dir() -> Path:
     env = os.environ.get("CRM_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    if (_PACKAGE_ROOT / "pyproject.toml").exists():
-        return _PACKAGE_ROOT / "build" / "data"
+    if (repo_root() / "pyproject.toml").exists():
+        return repo_root() / "build" / "data"
     return Path.home() / ".cache" / "crm_helpers"
 
 
