@@ -18,6 +18,7 @@ lifecycle), ``plots`` (figures; call ``crm.setup_plotting()`` first), ``results`
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -50,6 +51,8 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f"{__name__}.{name}")
     if name in _VERBS:
         return getattr(importlib.import_module(f"{__name__}.{_VERBS[name]}"), name)
+    if importlib.util.find_spec(f"{__name__}.{name}") is not None:  # a chapter's module
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(
         f"crm_helpers has no attribute {name!r}. It offers: {', '.join(sorted(__all__))}."
     )

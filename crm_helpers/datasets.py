@@ -60,6 +60,8 @@ __all__ = [
     "load_online_retail",
     "clean_online_retail",
     "load_cdnow",
+    "load_wholesale_customers",
+    "load_iranian_churn",
     "read_transactions_csv",
     "load_retailer",
 ]
@@ -693,6 +695,52 @@ def load_retailer(
             stacklevel=2,
         )
     return retailer
+
+
+# --------------------------------------------------------------------------- other real data
+
+_WHOLESALE_FILE = Path("wholesale_customers") / "Wholesale customers data.csv"
+_CHURN_FILE = Path("iranian_churn") / "Customer Churn.csv"
+
+
+def load_wholesale_customers() -> pd.DataFrame:
+    """UCI Wholesale customers: 440 clients' annual spend per product category.
+
+    Returns one row per client with ``channel`` ("Horeca" or "Retail"), ``region``
+    ("Lisbon", "Oporto", "Other") and the spend columns ``fresh``, ``milk``, ``grocery``,
+    ``frozen``, ``detergents_paper``, ``delicatessen`` (monetary units a year).
+    Source and licence (CC BY 4.0) in ``data/README.md``.
+
+    >>> clients = load_wholesale_customers()
+    >>> clients.shape
+    (440, 8)
+    >>> clients["channel"].value_counts().to_dict()
+    {'Horeca': 298, 'Retail': 142}
+    """
+    raw = pd.read_csv(_data_file(_WHOLESALE_FILE, "UCI Wholesale customers"))
+    out = raw.rename(columns=lambda c: c.lower()).rename(columns={"delicassen": "delicatessen"})
+    out["channel"] = out["channel"].map({1: "Horeca", 2: "Retail"})
+    out["region"] = out["region"].map({1: "Lisbon", 2: "Oporto", 3: "Other"})
+    return out
+
+
+def load_iranian_churn() -> pd.DataFrame:
+    """UCI Iranian churn: 3,150 subscribers of a telecom over 12 months, with a churn label.
+
+    Column names are made plain snake_case (``call_failure``, ``complains``,
+    ``subscription_length``, ``charge_amount``, ``seconds_of_use``, ``frequency_of_use``,
+    ``frequency_of_sms``, ``distinct_called_numbers``, ``age_group``, ``tariff_plan``,
+    ``status``, ``age``, ``customer_value``, ``churn``); ``churn`` is 1 for a churner.
+    Source and licence (CC BY 4.0) in ``data/README.md``.
+
+    >>> churn = load_iranian_churn()
+    >>> churn.shape
+    (3150, 14)
+    >>> sorted(churn["churn"].unique().tolist())
+    [0, 1]
+    """
+    raw = pd.read_csv(_data_file(_CHURN_FILE, "UCI Iranian churn"))
+    return raw.rename(columns=lambda c: "_".join(c.lower().split()))
 
 
 # --------------------------------------------------------------------------- entry point

@@ -248,6 +248,8 @@ class Retailer:
         new = self.__class__(tables, truth, self.config)
         for name in names:
             if name not in _EXTENSIONS:
+                _load_extensions()
+            if name not in _EXTENSIONS:
                 raise ValueError(
                     f"No table generator is registered under {name!r}; registered: "
                     f"{', '.join(sorted(_EXTENSIONS)) or 'none yet'}."
@@ -326,7 +328,22 @@ def register_table(
 
 def registered_tables() -> list[str]:
     """Names of the extra tables that can be added with :meth:`Retailer.with_tables`."""
+    _load_extensions()
     return sorted(_EXTENSIONS)
+
+
+def _load_extensions() -> None:
+    """Import every module of ``crm_helpers.extensions``: each registers its tables.
+
+    A chapter that adds tables to the retailer (points, contacts, surveys, ...) puts its
+    generators in ``crm_helpers/extensions/<topic>.py`` with :func:`register_table`."""
+    import importlib
+    import pkgutil
+
+    from . import extensions
+
+    for mod in pkgutil.iter_modules(extensions.__path__):
+        importlib.import_module(f"{extensions.__name__}.{mod.name}")
 
 
 # ----------------------------------------------------------------------------- generator

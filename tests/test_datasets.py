@@ -509,3 +509,34 @@ def test_load_retailer_arguments_get_their_own_cache(tmp_path, monkeypatch):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names[0] == "retailer-seed4-n200"
     assert names[1].startswith("retailer-seed4-n200-") and len(names) == 2
+
+
+def test_wholesale_customers_match_uci_figures():
+    from crm_helpers.datasets import load_wholesale_customers
+
+    clients = load_wholesale_customers()
+    assert clients.shape == (440, 8)
+    # UCI: Horeca 298, Retail 142; Lisbon 77, Oporto 47, other regions 316
+    assert clients["channel"].value_counts().to_dict() == {"Horeca": 298, "Retail": 142}
+    assert clients["region"].value_counts().to_dict() == {"Other": 316, "Lisbon": 77, "Oporto": 47}
+    assert clients.columns.tolist()[2:] == [
+        "fresh", "milk", "grocery", "frozen", "detergents_paper", "delicatessen",
+    ]  # fmt: skip
+
+
+def test_iranian_churn_loads_with_plain_names():
+    from crm_helpers.datasets import load_iranian_churn
+
+    churn = load_iranian_churn()
+    assert churn.shape == (3150, 14)
+    assert {"call_failure", "subscription_length", "customer_value", "churn"} <= set(churn)
+    assert set(churn["churn"].unique()) == {0, 1}
+
+
+def test_submodules_load_on_first_use():
+    import crm_helpers as crm
+
+    assert crm.kpi.__name__ == "crm_helpers.kpi"
+    assert crm.extensions.__name__ == "crm_helpers.extensions"
+    with pytest.raises(AttributeError, match="crm_helpers has no attribute 'nope'"):
+        crm.nope  # noqa: B018
