@@ -15,16 +15,16 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: course test setup fonts data notebooks lint format benchmark clean
+.PHONY: course test setup system data notebooks pdf lint format benchmark clean
 
-course: setup data notebooks
+course: setup data notebooks pdf
 
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(JOBS)
 
-setup: $(STAMP) fonts
+setup: $(STAMP) system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,16 +33,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (CRM course)"
 	@touch $(STAMP)
 
-# Chinese in plots and PDFs needs a CJK font (Debian/Ubuntu: fonts-noto-cjk).
-fonts:
-	@if fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+# Chinese in plots and PDFs needs a CJK font (Debian/Ubuntu: fonts-noto-cjk); WeasyPrint
+# subsets that font quickly only with HarfBuzz's subsetter (libharfbuzz-subset0).
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
+system:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing fonts-noto-cjk for Chinese text in plots and PDFs"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null \
+		echo "Installing$$missing (Chinese in plots and PDF reports)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
 		&& rm -rf $$HOME/.cache/matplotlib; \
 	else \
-		echo "warning: no CJK font found; Chinese text in plots will show as boxes."; \
-		echo "         Install one, e.g. 'sudo apt-get install fonts-noto-cjk'."; \
+		echo "warning: missing system packages:$$missing."; \
+		echo "         Chinese text may show as boxes and PDFs may be slow; install them with your package manager."; \
 	fi
 
 data: setup
@@ -50,6 +55,9 @@ data: setup
 
 notebooks: setup
 	$(BIN)/crm-course run
+
+pdf: setup
+	$(BIN)/crm-course pdf
 
 lint: setup
 	$(BIN)/ruff check .

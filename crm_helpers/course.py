@@ -4,6 +4,8 @@
 ``crm-course run``    execute every notebook in ``notebooks/`` with papermill into
                       ``build/notebooks/``; each chapter records its results in
                       ``build/outputs/<chapter>/``. A progress bar shows the chapters.
+``crm-course pdf``    turn executed notebooks into PDF reports (Chinese included) in
+                      ``build/pdf/``; ``--hide-code`` leaves the code out.
 ``crm-course kernel`` check that the course's Jupyter kernel runs this environment's Python.
 """
 
@@ -171,6 +173,38 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pdf(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from .report import PDFRequirementError, check_pdf_requirements, notebook_to_pdf
+
+    try:
+        check_pdf_requirements()
+    except PDFRequirementError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    built = repo_root() / "build" / "notebooks"
+    if args.notebooks:
+        paths = [
+            Path(n) if Path(n).suffix == ".ipynb" else built / f"{n}.ipynb" for n in args.notebooks
+        ]
+    else:
+        paths = sorted(built.glob("*.ipynb"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing or not paths:
+        print(
+            f"error: no executed notebook at {', '.join(missing) or built}. "
+            "Run `crm-course run` (or `make course`) first.",
+            file=sys.stderr,
+        )
+        return 2
+    out = Path(args.output)
+    for path in tqdm(paths, desc="writing PDFs", unit="pdf"):
+        notebook_to_pdf(path, out / f"{path.stem}.pdf", hide_code=args.hide_code)
+    print(f"PDFs are in {out}.")
+    return 0
+
+
 def _kernel(args: argparse.Namespace) -> int:
     print(f"Kernel {args.kernel!r} runs {check_kernel(args.kernel)}")
     return 0
@@ -195,6 +229,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--n-customers", type=int, default=5_000)
     p.set_defaults(func=_data)
+
+    p = sub.add_parser("pdf", help="executed notebooks to PDF reports in build/pdf/")
+    p.add_argument(
+        "notebooks", nargs="*", help="executed notebooks or chapter names (default: all)"
+    )
+    p.add_argument("--output", default=str(repo_root() / "build" / "pdf"))
+    p.add_argument("--hide-code", action="store_true", help="leave the code cells' input out")
+    p.set_defaults(func=_pdf)
 
     p = sub.add_parser("kernel", help="check the course kernel")
     p.add_argument("--kernel", default=KERNEL_NAME)
