@@ -85,7 +85,8 @@ def check(exercise_id: str, *answer: Any, **context: Any) -> CheckResult:
     if any(a is None or a is Ellipsis for a in answer):
         raise ExerciseError(
             f"Exercise {exercise_id}: not answered yet. Replace the placeholder (None) and "
-            "`raise NotImplementedError()` with your code, run that cell, then this check."
+            "the line that raises NotImplementedError with your code, run that cell, then "
+            "this check."
         )
     try:
         message = _REGISTRY[exercise_id](*answer, **context)
@@ -93,8 +94,8 @@ def check(exercise_id: str, *answer: Any, **context: Any) -> CheckResult:
         raise ExerciseError(f"Exercise {exercise_id}: not yet. {err}") from None
     except NotImplementedError:
         raise ExerciseError(
-            f"Exercise {exercise_id}: not answered yet. Replace `raise NotImplementedError()` "
-            "with your code, run the cell, then run this check again."
+            f"Exercise {exercise_id}: not answered yet. Replace the line that raises "
+            "NotImplementedError with your code, run the cell, then run this check again."
         ) from None
     return CheckResult(exercise_id, message)
 
