@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 RUNS = [
     ["bench_simulate.py", "--customers", "1000000", "--baseline", "20000"],
     ["bench_kpi.py", "--lines", "10000000", "--customers", "1000000"],
+    ["bench_loyalty.py", "--customers", "1000000"],
 ]
 
 if __name__ == "__main__":

@@ -1,0 +1,149 @@
+"""Figures for chapter 06 (loyalty): each takes a table from :mod:`crm_helpers.loyalty` or
+:mod:`crm_helpers.clv` and returns the matplotlib Axes (call ``crm.setup_plotting()`` first
+for Chinese labels). Nothing here shows or saves a figure.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import pandas as pd
+>>> from crm_helpers import loyalty
+>>> g = loyalty.gains_table([1, 0, 1, 0, 0], [0.9, 0.2, 0.7, 0.4, 0.1], n_bins=5)
+>>> plot_gains(g).get_xlabel()
+'share of customers contacted 联系客户比例'
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+
+__all__ = [
+    "plot_points_flow",
+    "plot_tier_migration",
+    "plot_early_warning",
+    "plot_gains",
+    "plot_calibration",
+    "plot_cohort_retention",
+    "plot_repeat_retention",
+    "plot_holdout",
+    "plot_winback",
+]
+
+
+def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_points_flow(by_period: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Points earned, redeemed and expired per period (bars) and outstanding (line)."""
+    ax = _ax(ax)
+    long = by_period.melt(
+        id_vars="period", value_vars=["earned", "redeemed", "expired"], var_name="flow"
+    )
+    long["period"] = long["period"].dt.strftime("%Y-%m")
+    sns.barplot(data=long, x="period", y="value", hue="flow", ax=ax)
+    ax2 = ax.twinx()
+    ax2.plot(
+        np.arange(len(by_period)), by_period["outstanding"], color="black", label="outstanding"
+    )
+    ax2.set_ylabel("outstanding points 未兑换积分")
+    ax.set_xlabel("")
+    ax.set_ylabel("points 积分")
+    ax.tick_params(axis="x", rotation=90, labelsize=7)
+    return ax
+
+
+def plot_tier_migration(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """The tier migration matrix as a heat map (row shares if the matrix is normalised)."""
+    ax = _ax(ax, (6, 5))
+    fmt = ".0%" if matrix.to_numpy().max() <= 1 else "d"
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax)
+    ax.set_xlabel(f"tier at the end 期末等级 ({matrix.columns.name})")
+    ax.set_ylabel(f"tier at the start 期初等级 ({matrix.index.name})")
+    return ax
+
+
+def plot_early_warning(warnings: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Frequency ratio against spend ratio per customer, warnings highlighted."""
+    ax = _ax(ax, (6, 5))
+    d = warnings.assign(
+        frequency_ratio=warnings["frequency_ratio"].clip(upper=3),
+        spend_ratio=warnings["spend_ratio"].clip(upper=3),
+    )
+    sns.scatterplot(
+        data=d, x="frequency_ratio", y="spend_ratio", hue="warning", alpha=0.5, s=15, ax=ax
+    )
+    ax.set_xlabel("recent / baseline frequency 频次比")
+    ax.set_ylabel("recent / baseline spend 消费比")
+    return ax
+
+
+def plot_gains(gains: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Cumulative gains chart (累积增益图) with the random-targeting diagonal."""
+    ax = _ax(ax, (5, 5))
+    x = np.r_[0, gains["cum_share_customers"]]
+    y = np.r_[0, gains["cum_share_positives"]]
+    sns.lineplot(x=x, y=y, marker="o", ax=ax, label="model 模型")
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", label="random 随机")
+    ax.set_xlabel("share of customers contacted 联系客户比例")
+    ax.set_ylabel("share of churners found 找到的流失客户比例")
+    ax.legend()
+    return ax
+
+
+def plot_calibration(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Reliability diagram (校准图): mean predicted probability against the observed rate."""
+    ax = _ax(ax, (5, 5))
+    sns.lineplot(data=table, x="mean_predicted", y="observed_rate", marker="o", ax=ax)
+    ax.plot([0, 1], [0, 1], ls="--", color="grey")
+    ax.set_xlabel("predicted probability 预测概率")
+    ax.set_ylabel("observed churn rate 实际流失率")
+    return ax
+
+
+def plot_cohort_retention(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """The cohort retention heat map (同期群留存热力图)."""
+    ax = _ax(ax, (11, 7))
+    m = matrix.copy()
+    m.index = pd.Index(pd.to_datetime(m.index).strftime("%Y-%m"), name="cohort 同期群")
+    sns.heatmap(m, cmap="YlGnBu", vmin=0, vmax=min(1.0, float(np.nanmax(m.iloc[:, 1:]))),
+                cbar_kws={"label": "retention 留存率"}, ax=ax)  # fmt: skip
+    ax.set_xlabel("periods since the first purchase 距首购期数")
+    return ax
+
+
+def plot_repeat_retention(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Repurchase rate (复购率) and retention rate (留存率) per period."""
+    ax = _ax(ax)
+    long = table.melt(
+        id_vars="period", value_vars=["repurchase_rate", "retention_rate"], var_name="rate"
+    )
+    sns.lineplot(data=long, x="period", y="value", hue="rate", marker="o", ax=ax)
+    ax.set_ylabel("rate 比率")
+    ax.set_xlabel("")
+    return ax
+
+
+def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Predicted against actual hold-out purchases by calibration frequency."""
+    ax = _ax(ax, (7, 4))
+    long = table.melt(id_vars="frequency", value_vars=["actual", "predicted"], var_name="")
+    sns.lineplot(data=long, x="frequency", y="value", hue="", marker="o", ax=ax)
+    ax.set_xlabel("repeat purchases in calibration 校准期复购次数")
+    ax.set_ylabel("mean purchases in hold-out 验证期平均购买次数")
+    return ax
+
+
+def plot_winback(curve: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Net expected value of a win-back campaign against the number contacted."""
+    ax = _ax(ax, (7, 4))
+    sns.lineplot(data=curve, x="n_contacted", y="net_value", ax=ax)
+    best = curve.loc[curve["net_value"].idxmax()]
+    ax.axvline(best["n_contacted"], ls="--", color="grey")
+    ax.set_xlabel("customers contacted (by value × risk) 联系人数")
+    ax.set_ylabel("expected net value 期望净收益 (元)")
+    return ax
