@@ -9,10 +9,13 @@
 True
 
 Modules: ``schema`` (the transaction schema and validation), ``simulate`` (the simulated
-membership retailer), ``datasets`` (loaders), ``kpi`` (the indicator system and customer
-lifecycle), ``plots`` (figures; call ``crm.setup_plotting()`` first), ``results``
-(recording a notebook's results), ``checks`` (exercise checks), ``course`` (the
-``crm-course`` command). Modules load on first use, so importing the package is quick.
+membership retailer; ``extensions`` add tables to it), ``datasets`` (loaders), ``kpi`` (the
+indicator system and customer lifecycle, ch. 01), ``segment`` and ``widgets``
+(segmentation and the explorer, ch. 05), ``loyalty`` and ``clv`` (ch. 06), ``plan`` (the
+plan-design report, ch. 08), ``plots`` and ``plots_<chapter>`` (figures; call
+``crm.setup_plotting()`` first), ``report`` (PDFs), ``results`` (recording a notebook's
+results), ``checks`` (exercise checks), ``course`` (the ``crm-course`` command). Modules
+load on first use, so importing the package is quick.
 """
 
 from __future__ import annotations
