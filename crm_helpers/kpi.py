@@ -51,10 +51,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NoReturn
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from crm_helpers._duck import query as _query
 from crm_helpers.schema import PERIODS, DataValidationError, check_choice, require_columns
 
 __all__ = [
@@ -157,17 +157,6 @@ def _narrow(tx: pd.DataFrame) -> pd.DataFrame:
 
 def _time_unit(s: pd.Series) -> str:
     return np.datetime_data(s.dtype)[0]
-
-
-def _query(sql: str, tables: dict[str, pd.DataFrame], params: object = None) -> pd.DataFrame:
-    """Run ``sql`` in a fresh in-memory DuckDB database that sees ``tables``."""
-    con = duckdb.connect()
-    try:
-        for name, frame in tables.items():
-            con.register(name, frame)
-        return con.execute(sql, params).df()
-    finally:
-        con.close()
 
 
 def _finish_indicators(raw: pd.DataFrame, unit: str | None) -> pd.DataFrame:

@@ -30,10 +30,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from crm_helpers._duck import query as _query
 from crm_helpers.schema import DataValidationError, check_choice, require_columns
 
 __all__ = [
@@ -166,16 +166,6 @@ QUADRANT_STRATEGIES: dict[str, str] = {
 }
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _query(sql: str, tables: Mapping[str, pd.DataFrame], params: object = None) -> pd.DataFrame:
-    con = duckdb.connect()
-    try:
-        for name, frame in tables.items():
-            con.register(name, frame)
-        return con.execute(sql, params).df()
-    finally:
-        con.close()
 
 
 def _as_timestamp(value: object, name: str) -> pd.Timestamp:

@@ -16,7 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["check", "exercise", "ExerciseError", "CheckResult", "close", "registered"]
+__all__ = [
+    "check",
+    "exercise",
+    "ExerciseError",
+    "CheckResult",
+    "close",
+    "number",
+    "needs_function",
+    "registered",
+]
 
 _REGISTRY: dict[str, Callable[..., str]] = {}
 
@@ -106,3 +115,27 @@ def close(a: Any, b: float, rel: float = 1e-6, abs_: float = 1e-6) -> bool:
         return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
     except (TypeError, ValueError):
         return False
+
+
+def needs_function(answer: Any, name: str) -> Callable[..., Any]:
+    """The answer if it is callable; otherwise a hint that a function was asked for."""
+    if not callable(answer):
+        raise ExerciseError(
+            f"`{name}` should be a function (def {name}(...): ...), but it is a "
+            f"{type(answer).__name__}."
+        )
+    return answer
+
+
+def number(value: Any, what: str) -> float:
+    """The answer as a float; a hint if it is a table or not a number at all."""
+    import pandas as pd
+
+    if isinstance(value, pd.Series | pd.DataFrame):
+        raise ExerciseError(f"{what} should be one number, but it is a {type(value).__name__}.")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ExerciseError(
+            f"{what} should be a number, but it is a {type(value).__name__}."
+        ) from None

@@ -10,26 +10,8 @@ import pandas as pd
 
 from .. import segment as sg
 from . import ExerciseError, close, exercise
-
-
-def _needs_function(answer: Any, name: str) -> Callable[..., Any]:
-    if not callable(answer):
-        raise ExerciseError(
-            f"`{name}` should be a function (def {name}(...): ...), but it is a "
-            f"{type(answer).__name__}."
-        )
-    return answer
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, pd.Series | pd.DataFrame):
-        raise ExerciseError(f"{what} should be one number, but it is a {type(value).__name__}.")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ExerciseError(
-            f"{what} should be a number, but it is a {type(value).__name__}."
-        ) from None
+from . import needs_function as _needs_function
+from . import number as _number
 
 
 def _mid_date(tx: pd.DataFrame) -> pd.Timestamp:

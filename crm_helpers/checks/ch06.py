@@ -9,7 +9,8 @@ import pandas as pd
 
 from .. import loyalty
 from . import ExerciseError, close, exercise
-from .ch01 import _needs_function, _number
+from . import needs_function as _needs_function
+from . import number as _number
 
 
 def _series(value: Any, what: str) -> pd.Series:
