@@ -22,7 +22,7 @@ course: setup data notebooks pdf
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 setup: $(STAMP) system
 

@@ -7,6 +7,8 @@
 ``crm-course pdf``    turn executed notebooks into PDF reports (Chinese included) in
                       ``build/pdf/``; ``--hide-code`` leaves the code out.
 ``crm-course kernel`` check that the course's Jupyter kernel runs this environment's Python.
+``crm-course release | grade | export-rubric | import-rubric``
+                      the instructors' grading tool (see docs/GRADING.md).
 """
 
 from __future__ import annotations
@@ -241,6 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("kernel", help="check the course kernel")
     p.add_argument("--kernel", default=KERNEL_NAME)
     p.set_defaults(func=_kernel)
+
+    from .grading_cli import add_subcommands
+
+    add_subcommands(sub)  # release, grade, export-rubric, import-rubric (docs/GRADING.md)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -15,6 +15,9 @@ import pytest
 from crm_helpers.course import run_notebook
 from crm_helpers.report import PDFRequirementError, check_pdf_requirements, notebook_to_pdf
 
+# one worker builds this module's expensive fixtures once (make test uses --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("plan_report")
+
 pdfium = pytest.importorskip("pypdfium2")
 
 ROOT = Path(__file__).resolve().parent.parent
