@@ -22,7 +22,15 @@ from crm_helpers.course import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-MIN_EXERCISES = {"01_overview": 5, "05_segmentation": 6, "06_loyalty": 6}
+MIN_EXERCISES = {
+    "01_overview": 5,
+    "02_identification": 5,
+    "03_communication": 5,
+    "04_satisfaction": 6,
+    "05_segmentation": 6,
+    "06_loyalty": 6,
+    "07_data_analysis": 6,
+}
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 TOLERANCE = re.compile(r"\b(rel|abs|abs_|atol|rtol)\s*=\s*[\d.e+-]+")
 NUMBER = re.compile(r"(?<![\w.])\d+\.\d+|(?<![\w.])\d{2,}(?![\w.])")
