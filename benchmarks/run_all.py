@@ -16,6 +16,7 @@ RUNS = [
     ["bench_simulate.py", "--customers", "1000000", "--baseline", "20000"],
     ["bench_kpi.py", "--lines", "10000000", "--customers", "1000000"],
     ["bench_loyalty.py", "--customers", "1000000"],
+    ["bench_basket.py", "--repeat", "3"],
 ]
 
 if __name__ == "__main__":
