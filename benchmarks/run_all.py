@@ -17,6 +17,7 @@ RUNS = [
     ["bench_kpi.py", "--lines", "10000000", "--customers", "1000000"],
     ["bench_loyalty.py", "--customers", "1000000"],
     ["bench_basket.py", "--repeat", "3"],
+    ["bench_identify.py"],
 ]
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MIN_EXERCISES = {
     "01_overview": 5,
-    "02_identification": 5,
+    "02_identification": 7,
     "03_communication": 5,
     "04_satisfaction": 6,
     "05_segmentation": 6,
