@@ -25,7 +25,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MIN_EXERCISES = {
     "01_overview": 5,
     "02_identification": 7,
-    "03_communication": 5,
+    "03_communication": 6,
     "04_satisfaction": 6,
     "05_segmentation": 6,
     "06_loyalty": 6,
