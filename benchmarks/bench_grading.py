@@ -143,6 +143,7 @@ def main() -> int:
     work.chmod(0o700)
     kinds = make_submissions(work, args.n)
     env = grading._tool_env()
+    env["CRM_NBGRADER_DIR"] = str(work / "crm_nbgrader")  # the grader's gradebook, not build/
 
     # nbgrader's own course directory: config, source, generate_assignment, submissions
     course = work / "course"

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import _zygote, report
 from .results import repo_root
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "grade_submission",
     "grade",
     "assemble_csv",
+    "to_gradebook",
     "export_rubric",
     "import_rubric",
     "sandbox_available",
@@ -86,7 +87,10 @@ class Limits:
 
     timeout: wall-clock seconds for a whole run of the notebook; memory_mb: address-space
     limit of the kernel; output_chars: characters of output kept per cell; file_mb: the
-    largest file the kernel may write (its working folder is a small private tmpfs).
+    largest file the kernel may write (its working folder is a small private tmpfs);
+    warm: fork kernels from a process that has imported the libraries already
+    (:mod:`crm_helpers._zygote`; the memory limit then counts from what they take), instead
+    of starting each kernel from scratch.
     """
 
     timeout: float = 600.0
@@ -94,14 +98,17 @@ class Limits:
     output_chars: int = 20_000
     file_mb: int = 200
     sandbox: str = "auto"  # "auto", "on" (fail if impossible) or "off"
+    warm: bool = True
 
 
 # ----------------------------------------------------------------------------- folders
 
 
 def course_dir() -> Path:
-    """The nbgrader course directory, ``build/nbgrader`` (private to the instructor)."""
-    return repo_root() / "build" / "nbgrader"
+    """The nbgrader course directory, ``build/nbgrader`` (private to the instructor), or
+    ``$CRM_NBGRADER_DIR`` if that environment variable is set."""
+    env = os.environ.get("CRM_NBGRADER_DIR")
+    return Path(env).resolve() if env else repo_root() / "build" / "nbgrader"
 
 
 def grades_dir() -> Path:
@@ -478,6 +485,7 @@ def _sandbox_config(limits: Limits, workdir: Path) -> dict[str, Any]:
     if root.parent != Path(root.anchor):
         hide.insert(0, str(root.parent))
     hide += [p for p in os.environ.get("CRM_GRADER_HIDE", "").split(os.pathsep) if p]
+    hide.append(str(course_dir()))  # it may live outside the repository (CRM_NBGRADER_DIR)
     keep = [
         str(Path(sys.prefix).resolve()),
         str(Path(sys.base_prefix).resolve()),
@@ -509,9 +517,13 @@ def _run(*cmd: str) -> None:
     subprocess.run(list(cmd), check=True, capture_output=True)
 
 
-def _launch_kernel(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no cover - exec
+def _launch_kernel(
+    cfg: dict[str, Any], cmd: list[str], in_process: bool = False
+) -> tuple[list[str], dict[str, str]] | None:  # pragma: no cover - exec
     """Inside the kernel's new mount namespace (as root): hide the instructor's files, set
-    limits, drop to ``nobody`` and exec the kernel."""
+    limits, drop to ``nobody`` and exec the kernel. ``in_process`` (a kernel forked by the
+    zygote, :mod:`crm_helpers._zygote`): return the kernel's arguments and environment
+    instead of exec-ing; the zygote's child sets the memory limit itself."""
     import pwd
     import resource
 
@@ -574,10 +586,11 @@ def _launch_kernel(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no c
         PYTHONDONTWRITEBYTECODE="1",
     )
     for key in list(env):
-        if key.startswith(("JPY_", "CRM_GRADER")):
+        if key.startswith(("JPY_", "CRM_GRADER", "CRM_NBGRADER")):
             env.pop(key)
-    mem = int(cfg["memory_mb"]) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    if not in_process:  # a forked kernel sets it once started (see crm_helpers._zygote)
+        mem = int(cfg["memory_mb"]) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     fsize = int(cfg["file_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -586,18 +599,34 @@ def _launch_kernel(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no c
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
+    if in_process:
+        return cmd[conn_idx - 1 :], env
     os.execvpe(cmd[0], cmd, env)
+    return None
 
 
-def _kernel_manager(cfg: dict[str, Any], kernel_name: str):
+def _kernel_manager(cfg: dict[str, Any], kernel_name: str, zygote: Any = None):
+    """A kernel manager that starts the kernel in the sandbox: forked from ``zygote`` (a
+    warm :class:`crm_helpers._zygote.Zygote`) when given, else a fresh process."""
     from jupyter_client.manager import AsyncKernelManager
 
     class SandboxKernelManager(AsyncKernelManager):
         def format_kernel_cmd(self, extra_arguments=None):  # noqa: D102
             cmd = super().format_kernel_cmd(extra_arguments)
+            if zygote is not None:
+                return cmd
             launcher = [sys.executable, "-m", "crm_helpers.grading", "_launch", json.dumps(cfg)]
             prefix = ["unshare", "--mount", "--propagation", "private"] if cfg["sandbox"] else []
             return [*prefix, *launcher, "--", *cmd]
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):  # noqa: D102
+            if zygote is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            prov = self.provisioner
+            prov.process = zygote.spawn(cfg, list(kernel_cmd))
+            prov.pid = prov.pgid = prov.process.pid  # the child is a session leader
+            prov.cwd = kw.get("cwd")
+            self._reconcile_connection_info(prov.connection_info)
 
     return SandboxKernelManager(kernel_name=kernel_name)
 
@@ -693,7 +722,7 @@ def _execute(
     nb = _parameterize(nb, params)
     client = _client_class()(
         nb,
-        km=_kernel_manager(cfg, kernel_name),
+        km=_kernel_manager(cfg, kernel_name, _zygote.get() if limits.warm else None),
         timeout=int(limits.timeout),
         allow_errors=True,
         shutdown_kernel="immediate",
@@ -901,7 +930,10 @@ def _write_feedback(nb: Any, result: Mapping[str, Any], folder: Path, pdf: bool)
     body, _ = exporter.from_notebook_node(fb)
     html = folder / f"{result['student']}.html"
     _atomic_write(html, body)
-    written = [html.name]
+    import nbformat
+
+    _atomic_write(html.with_suffix(".ipynb"), nbformat.writes(fb))  # for formgrader
+    written = [html.name, html.with_suffix(".ipynb").name]
     if pdf:
         try:
             tmp = html.with_suffix(".pdf.tmp")
@@ -1285,25 +1317,101 @@ def assemble_csv(chapter: str, out_dir: Path | None = None) -> Path:
     return target
 
 
+def to_gradebook(chapter: str, out_dir: Path | None = None) -> dict[str, int]:
+    """Record the autograded results in nbgrader's gradebook, for its formgrader.
+
+    For every graded student: the student and the submission in ``build/nbgrader``'s
+    gradebook (the assignment is created by :func:`release`, or here with nbgrader's
+    ``generate_assignment`` if it is missing), each autograded cell's ``auto_score``, the
+    written answers marked as needing a manual grade (marks already entered are kept), and
+    the student's feedback notebook (answers and visible checks, never the hidden tests) as
+    the autograded notebook formgrader shows. Marks entered there come back into the grade
+    CSV through :func:`assemble_csv`. Returns counts of ``students`` and ``grades``.
+    """
+    path = chapter_notebook(chapter)
+    out_dir = Path(out_dir) if out_dir else grades_dir() / path.stem
+    exs = {e.grade_id: e for e in exercises(_read_notebook(path))}
+    root = setup_course([path.stem])
+    api = _nbgrader_api(root)
+    from nbgrader.api import Gradebook, MissingEntry
+
+    db_url = f"sqlite:///{root}/gradebook.db"
+    with Gradebook(db_url) as gb:
+        try:
+            gb.find_assignment(path.stem)
+            known = True
+        except MissingEntry:
+            known = False
+    if not known:
+        res = api.generate_assignment(path.stem, force=True, create=True)
+        if not res.get("success"):
+            raise GradingError(f"nbgrader generate_assignment failed for {path.stem}")
+    counts = {"students": 0, "grades": 0}
+    with Gradebook(db_url) as gb:
+        for f in sorted(out_dir.glob("*.json")):
+            try:
+                res = json.loads(f.read_text(encoding="utf-8"))
+            except ValueError:
+                continue
+            if res.get("status") not in {"graded", "invalid"}:
+                continue
+            student = res.get("student", f.stem)
+            gb.update_or_create_student(student)
+            try:
+                gb.find_submission(path.stem, student)
+            except MissingEntry:
+                gb.add_submission(path.stem, student)
+            for gid, r in res.get("exercises", {}).items():
+                if gid not in exs:
+                    continue
+                try:
+                    g = gb.find_grade(gid, path.stem, path.stem, student)
+                except MissingEntry:
+                    continue
+                if exs[gid].kind == "auto":
+                    g.auto_score = float(r.get("points") or 0.0)
+                    g.needs_manual_grade = False
+                else:
+                    g.needs_manual_grade = g.manual_score is None
+                counts["grades"] += 1
+            gb.db.commit()
+            notebook = out_dir / "feedback" / f"{student}.ipynb"
+            if notebook.exists():
+                target = root / "autograded" / student / path.stem / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(notebook, target)
+            counts["students"] += 1
+    return counts
+
+
 def _gradebook_manual(chapter: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """Manual scores entered in nbgrader's formgrader, if a gradebook exists."""
+    """Manual scores entered in nbgrader's formgrader, if a gradebook exists.
+
+    The gradebook is opened read-only (SQLite ``mode=ro``): assembling a grade sheet never
+    changes it (nbgrader's own API may upgrade or stamp the database when it opens it)."""
+    import sqlite3
+
     db = course_dir() / "gradebook.db"
     if not db.exists():
         return {}
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    os.environ["PATH"] = _tool_env()["PATH"]  # nbgrader's database step calls alembic
+    query = """
+        SELECT sa.student_id, bc.name, g.manual_score
+        FROM grade g
+        JOIN submitted_notebook sn ON g.notebook_id = sn.id
+        JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+        JOIN assignment a ON sa.assignment_id = a.id
+        JOIN base_cell bc ON g.cell_id = bc.id
+        WHERE a.name = ? AND g.manual_score IS NOT NULL
+    """
     try:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(f"sqlite:///{db}") as gb:
-            for sub in gb.assignment_submissions(chapter):
-                for nb in sub.notebooks:
-                    for g in nb.grades:
-                        if g.manual_score is not None:
-                            out[(sub.student_id, g.name)] = {"points": g.manual_score}
-    except Exception:  # no such assignment in the gradebook, or an older schema
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = con.execute(query, (chapter,)).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:  # an older schema, or not a gradebook
         return {}
-    return out
+    return {(student, name): {"points": float(score)} for student, name, score in rows}
 
 
 # ----------------------------------------------------------------------------- rubric

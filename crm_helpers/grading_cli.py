@@ -99,6 +99,13 @@ def _grade(args: argparse.Namespace) -> int:
         f"graded {len(report.graded)}, already graded (skipped) {len(report.skipped)}, "
         f"grader errors {len(report.failed)}; grades in {report.csv}"
     )
+    if not args.no_gradebook:
+        out_dir = Path(args.out_dir) if args.out_dir else None
+        counts = grading.to_gradebook(args.chapter, out_dir)
+        print(
+            f"nbgrader gradebook: {counts['students']} submissions recorded in "
+            f"{grading.course_dir()} (mark written answers there with formgrader)"
+        )
     return 1 if report.failed else 0
 
 
@@ -153,6 +160,11 @@ def add_subcommands(subparsers: Any) -> None:
         help="a check passing only with the normal seed: score 0 and flag, or only flag",
     )
     p.add_argument("--no-pdf", action="store_true", help="HTML feedback only")
+    p.add_argument(
+        "--no-gradebook",
+        action="store_true",
+        help="do not record the results in nbgrader's gradebook (build/nbgrader) for formgrader",
+    )
     p.add_argument(
         "--out-dir",
         default=None,

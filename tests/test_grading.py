@@ -10,8 +10,11 @@ submission does; nothing is copied from a run of the grader.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 
 import nbformat
@@ -236,11 +239,17 @@ def batch(released: Path, tmp_path_factory):
     (subs / "empty").mkdir()
 
     gradebook = grading.course_dir() / "gradebook.db"
-    before = gradebook.read_bytes() if gradebook.exists() else None
+    existed = gradebook.exists()
     report = grading.grade(
         CHAPTER, subs, jobs=2, force=True, params=PARAMS, limits=LIMITS, out_dir=out
     )
-    after = gradebook.read_bytes() if gradebook.exists() else None
+    if existed:  # the write_gradebook submission tried to add a table
+        con = sqlite3.connect(f"{gradebook.resolve().as_uri()}?mode=ro", uri=True)
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        con.close()
+        gradebook_intact = "pwned" not in tables
+    else:
+        gradebook_intact = not gradebook.exists()
     results = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
     return {
         "report": report,
@@ -248,7 +257,7 @@ def batch(released: Path, tmp_path_factory):
         "results": results,
         "subs": subs,
         "out": out,
-        "gradebook_unchanged": before == after,
+        "gradebook_intact": gradebook_intact,
     }
 
 
@@ -315,7 +324,7 @@ def test_specific_outcomes(batch):
     assert res["correct"]["run"]["sandbox"] is grading.sandbox_available()
     if not grading.sandbox_available():
         return  # without the sandbox the kernel runs as the instructor: see GRADING.md
-    assert batch["gradebook_unchanged"]
+    assert batch["gradebook_intact"]
     for p in batch["out"].rglob("*.json"):
         assert "PWNED" not in p.read_text()
 
@@ -359,6 +368,28 @@ def test_resume_regrades_only_the_missing_student(batch):
         if p.name != "partial.json":
             assert p.stat().st_mtime_ns == mtimes[p.name]
     assert float(_csv(report.csv)["partial"]["total"]) == EXPECTED["partial"][0]
+
+
+def test_a_cold_kernel_grades_like_a_warm_one(batch, tmp_path):
+    """The batch forks its kernels from the warm zygote; a kernel started from scratch
+    (``Limits(warm=False)``) gives the same grade to the same submissions."""
+    cold = dataclasses.replace(LIMITS, warm=False)
+    for student in ("correct", "hardcoded"):
+        res = grading.grade_submission(
+            CHAPTER,
+            student,
+            batch["subs"] / student,
+            params=PARAMS,
+            limits=cold,
+            pdf=False,
+            out_dir=tmp_path,
+        )
+        warm = batch["results"][student]
+        assert res["run"]["sandbox"] == warm["run"]["sandbox"]
+        assert {g: r["points"] for g, r in res["exercises"].items()} == {
+            g: r["points"] for g, r in warm["exercises"].items()
+        }
+        assert sorted(res["flags"]) == sorted(warm["flags"])
 
 
 # ------------------------------------------------------------------ rubric
@@ -414,6 +445,38 @@ def test_cli_import_reports_errors(batch, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(grading, "grades_dir", lambda: batch["out"].parent)
     assert cli_main(["import-rubric", CHAPTER, str(sheet)]) == 2
     assert re.search(r"unknown student 'ghost'", capsys.readouterr().err)
+
+
+def test_results_reach_nbgraders_gradebook_for_formgrader(batch, tmp_path, monkeypatch):
+    """After a batch the results are in nbgrader's gradebook (auto scores, written answers
+    waiting for a mark, the notebook formgrader shows); a mark entered there survives a
+    second sync and reaches the grade CSV."""
+    from nbgrader.api import Gradebook
+
+    course = tmp_path / "nbgrader"
+    monkeypatch.setenv("CRM_NBGRADER_DIR", str(course))
+    monkeypatch.setenv("PATH", grading._tool_env()["PATH"])
+    out = tmp_path / "grades" / CHAPTER
+    shutil.copytree(batch["out"], out)
+    counts = grading.to_gradebook(CHAPTER, out)
+    graded = [s for s, r in batch["results"].items() if r["status"] in {"graded", "invalid"}]
+    assert counts["students"] == len(graded)
+    written = [g for g in POINTS if g.endswith("-written")]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("correct", "partial"):
+            for g in AUTO:
+                grade = gb.find_grade(g, CHAPTER, CHAPTER, student)
+                assert grade.auto_score == batch["results"][student]["exercises"][g]["points"]
+            for g in written:
+                assert gb.find_grade(g, CHAPTER, CHAPTER, student).needs_manual_grade
+        gb.find_grade(written[0], CHAPTER, CHAPTER, "correct").manual_score = 1.5
+        gb.db.commit()
+    shown = (course / "autograded" / "correct" / CHAPTER / f"{CHAPTER}.ipynb").read_text()
+    assert "BEGIN HIDDEN TESTS" not in shown and "_ref" not in shown
+    grading.to_gradebook(CHAPTER, out)  # again: the mark is kept
+    row = _csv(grading.assemble_csv(CHAPTER, out))["correct"]
+    assert row[written[0]] == "1.5"
+    assert float(row["total"]) == FULL + 1.5
 
 
 def test_formgrader_marks_reach_the_csv(tmp_path, monkeypatch):
