@@ -2,7 +2,10 @@
 
 Each benchmark compares against a baseline measured in the same run, and reports peak
 memory. Sizes: the generator at 1 M members (about 14 M receipt lines), the indicator
-system at 10 M lines / 1 M customers.
+system and segmentation at 10 M lines / 1 M customers, loyalty at 1 M members, association
+rules on Online Retail and 125 k simulated baskets, identity resolution at 10 k, 100 k and
+1 M records. The grader (``bench_grading.py``, 100 submissions against serial nbgrader)
+runs on its own: it takes about half an hour.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 RUNS = [
     ["bench_simulate.py", "--customers", "1000000", "--baseline", "20000"],
     ["bench_kpi.py", "--lines", "10000000", "--customers", "1000000"],
+    ["bench_segment.py", "--lines", "10000000", "--customers", "1000000"],
     ["bench_loyalty.py", "--customers", "1000000"],
     ["bench_basket.py", "--repeat", "3"],
     ["bench_identify.py"],

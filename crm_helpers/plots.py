@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 
 __all__ = [
     "CJK_FONTS",
+    "axes",
     "setup_plotting",
     "find_cjk_font",
     "plot_indicator",
@@ -92,10 +93,20 @@ def setup_plotting(context: str = "notebook", style: str = "whitegrid") -> str |
     return font
 
 
-def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
+def axes(ax: Axes | None = None, size: tuple[float, float] = (9, 4)) -> Axes:
+    """``ax`` itself, or the axes of a new figure of ``size`` inches: what every plot
+    helper of the course does with its ``ax`` argument.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> axes(size=(4, 2)).figure.get_size_inches().tolist()
+    [4.0, 2.0]
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
+
+
+_ax = axes
 
 
 def plot_indicator(

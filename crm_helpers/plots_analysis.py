@@ -7,12 +7,13 @@ none calls ``plt.show()``. Call ``crm.setup_plotting()`` first so that Chinese l
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: F401  (the doctests use it)
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from crm_helpers.plots import axes
 from crm_helpers.prescribe import response_rate
 from crm_helpers.schema import require_columns
 
@@ -26,10 +27,7 @@ __all__ = [
 ]
 
 
-def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_ax = axes  # a new figure unless an Axes is given
 
 
 def plot_cleaning_steps(steps: pd.DataFrame, *, ax: Axes | None = None, title: str = "") -> Axes:

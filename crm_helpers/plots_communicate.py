@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: F401  (the doctests use it)
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
 from .communicate import CHANNEL_ZH, CHANNELS
+from .plots import axes
 
 __all__ = [
     "channel_label",
@@ -36,10 +37,7 @@ __all__ = [
 ]
 
 
-def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_ax = axes  # a new figure unless an Axes is given
 
 
 def channel_label(channel: str) -> str:

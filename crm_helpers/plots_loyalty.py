@@ -13,11 +13,13 @@ for Chinese labels). Nothing here shows or saves a figure.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: F401  (the doctests use it)
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+
+from .plots import axes
 
 __all__ = [
     "plot_points_flow",
@@ -32,10 +34,7 @@ __all__ = [
 ]
 
 
-def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_ax = axes  # a new figure unless an Axes is given
 
 
 def plot_points_flow(by_period: pd.DataFrame, *, ax: Axes | None = None) -> Axes:

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
 from crm_helpers.plan import CampaignRound, roll_up
+from crm_helpers.plots import axes
 
 __all__ = ["plot_rounds", "plot_round_metrics", "plot_cube"]
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+    return axes(ax, size)
 
 
 def plot_rounds(rounds: Sequence[CampaignRound], *, ax: Axes | None = None) -> Axes:

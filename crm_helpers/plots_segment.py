@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from crm_helpers.plots import axes
 from crm_helpers.schema import require_columns
 
 __all__ = [
@@ -28,10 +29,7 @@ __all__ = [
 ]
 
 
-def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_ax = axes  # a new figure unless an Axes is given
 
 
 def plot_segment_shares(
