@@ -240,6 +240,20 @@ def _nbgrader_api(root: Path):
     return NbGraderAPI(config=cfg)
 
 
+def _generate(api: Any, chapter: str, attempts: int = 3) -> dict[str, Any]:
+    """nbgrader ``generate_assignment``, tried again if it fails.
+
+    nbgrader 0.9.6 (with SQLAlchemy 2), regenerating an assignment that is already in the
+    gradebook, removes and re-adds its notebook in one session and now and then fails
+    half-way with "No such notebook"; the next attempt finds no notebook and creates it."""
+    res: dict[str, Any] = {}
+    for _ in range(attempts):
+        res = api.generate_assignment(chapter, force=True, create=True)
+        if res.get("success"):
+            break
+    return res
+
+
 def release(chapters: Iterable[str] = (), out: Path | None = None) -> list[Path]:
     """Build the student versions with nbgrader ``generate_assignment`` into ``out``.
 
@@ -255,7 +269,7 @@ def release(chapters: Iterable[str] = (), out: Path | None = None) -> list[Path]
     api = _nbgrader_api(root)
     written = []
     for nb in nbs:
-        res = api.generate_assignment(nb.stem, force=True, create=True)
+        res = _generate(api, nb.stem)
         if not res.get("success"):
             raise GradingError(
                 f"nbgrader generate_assignment failed for {nb.stem}: {res.get('error')}\n"
@@ -437,8 +451,7 @@ vars(_crm_g_b).update(_crm_g_s.modules["_crm_grader_guard"].builtins)
 for _crm_g_n in [n for n in list(_crm_g_s.modules) if n.split(".")[0] == "crm_helpers"]:
     del _crm_g_s.modules[_crm_g_n]
 import crm_helpers as crm
-import crm_helpers.checks
-crm_helpers.checks.registered()
+import crm_helpers.checks  # a chapter's checks load from disk when first used
 if "pd" in globals():
     import pandas as pd
 if "np" in globals():
@@ -1343,7 +1356,7 @@ def to_gradebook(chapter: str, out_dir: Path | None = None) -> dict[str, int]:
         except MissingEntry:
             known = False
     if not known:
-        res = api.generate_assignment(path.stem, force=True, create=True)
+        res = _generate(api, path.stem)
         if not res.get("success"):
             raise GradingError(f"nbgrader generate_assignment failed for {path.stem}")
     counts = {"students": 0, "grades": 0}
