@@ -23,12 +23,12 @@ parquet under ``build/data/`` in the repository (or under ``CRM_CACHE_DIR`` if s
 
 from __future__ import annotations
 
-import ast
 import difflib
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -577,19 +577,42 @@ def read_transactions_csv(
 _NOT_IN_KEY = ("progress",)  # arguments of simulate_retailer that do not change the data
 
 
+# ``from .x import a, b`` / ``from crm_helpers.x import (a, b)`` anywhere in a file
+_PACKAGE_IMPORT = re.compile(
+    r"^[ \t]*from[ \t]+(\.[\w.]*|crm_helpers(?:\.[\w.]+)?)[ \t]+import[ \t]+"
+    r"(\([^)]*\)|[^\n]*)",
+    re.M,
+)
+
+
+def _package_imports(source: str) -> set[str]:
+    """Names imported from this package (``from .x import a`` gives x and a) in ``source``.
+
+    >>> sorted(_package_imports("from . import _catalogue as cat\\nfrom .kpi import (a,\\n b)"))
+    ['_catalogue', 'a', 'b', 'kpi']
+    """
+    found: set[str] = set()
+    for m in _PACKAGE_IMPORT.finditer(source):
+        module, names = m.group(1), m.group(2).strip("()")
+        if module.startswith(".."):
+            continue  # outside the package
+        names = re.sub(r"#[^\n]*", "", names)  # comments inside parentheses
+        imported = [re.split(r"\s+as\s+", n.strip())[0] for n in names.split(",")]
+        found.update(n for n in [module.split(".")[-1], *imported] if n.isidentifier())
+    return found
+
+
 def _simulation_sources() -> list[Path]:
-    """simulate.py and the package modules it imports (one level deep)."""
+    """simulate.py and the package modules it imports (one level deep).
+
+    The import lines are found with a regular expression, not by parsing the file (parsing
+    took 50 ms of every cached load)."""
     spec = importlib.util.find_spec("crm_helpers.simulate")
     if spec is None or spec.origin is None:
         return []
     main = Path(spec.origin)
-    found = [main]
-    for node in ast.walk(ast.parse(main.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and (
-            node.level == 1 or (node.module or "").startswith("crm_helpers")
-        ):
-            names = [(node.module or "").split(".")[-1]] + [a.name for a in node.names]
-            found += [main.parent / f"{n}.py" for n in names if n]
+    names = _package_imports(main.read_text(encoding="utf-8"))
+    found = [main, *(main.parent / f"{n}.py" for n in names)]
     return sorted({f for f in found if f.is_file()})
 
 
