@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -726,7 +727,7 @@ def _query_matrix(rows: np.ndarray, codes: np.ndarray, n_rows: int, m: int) -> s
     return q
 
 
-class _BasketRecommender:
+class _BasketRecommender(ABC):
     """Shared machinery: item coding, popularity tie-break, scoring and ranking.
 
     Subclasses define ``_fit_scores(enc)``, ``_score_ints(query)`` (integer scores of 0/1
@@ -756,14 +757,17 @@ class _BasketRecommender:
         self._fit_scores(enc)
         return self
 
-    def _fit_scores(self, enc: _Encoded) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def _fit_scores(self, enc: _Encoded) -> None:
+        """Learn the scores from the encoded baskets."""
 
-    def _score_ints(self, query: sparse.csr_matrix) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _score_ints(self, query: sparse.csr_matrix) -> np.ndarray:
+        """Integer scores of 0/1 query rows over the items."""
 
-    def _held_out_ints(self, items: np.ndarray) -> np.ndarray | None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _held_out_ints(self, items: np.ndarray) -> np.ndarray | None:
+        """What one item adds to a basket's scores, or None if nothing."""
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "items_"):
