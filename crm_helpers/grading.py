@@ -838,10 +838,11 @@ def _stop_kernel(km: Any) -> None:
     except Exception:
         pid = None
     if pid:  # kill first: jupyter_client's shutdown polls every 0.1 s until it is gone
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, OSError):
+                pass
         end = time.monotonic() + 1.0
         try:
             while proc.poll() is None and time.monotonic() < end:
@@ -855,12 +856,6 @@ def _stop_kernel(km: Any) -> None:
             run_sync(km.shutdown_kernel)(now=True)
     except Exception:
         pass
-    if pid:
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError, OSError):
-                pass
 
 
 def _errors(cell: Any) -> list[Any]:
