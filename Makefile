@@ -62,7 +62,7 @@ notebooks: setup
 
 pdf: setup
 	$(BIN)/crm-course pdf
-	$(BIN)/crm-course pdf 08_crm_plan_design --hide-code --output build/pdf/report
+	$(BIN)/crm-course pdf 09_crm_plan_design --hide-code --output build/pdf/report
 
 lint: setup
 	$(BIN)/ruff check .

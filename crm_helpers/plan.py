@@ -1,4 +1,4 @@
-"""The CRM plan-design assignment (企业客户关系管理CRM方案设计): the analyses behind chapter 08.
+"""The CRM plan-design assignment (企业客户关系管理CRM方案设计): the analyses behind chapter 09.
 
 A full-membership retailer (全会员制零售商) knows who bought every receipt, so a CRM plan can
 start from data. This module holds the pieces of the plan report, each a pure function

@@ -22,6 +22,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "PDFRequirementError",
@@ -30,6 +31,7 @@ __all__ = [
     "notebook_to_html",
     "html_to_pdf",
     "notebook_to_pdf",
+    "offline_url_fetcher",
 ]
 
 CJK_FONT = "Noto Sans CJK SC"
@@ -116,16 +118,40 @@ def notebook_to_html(notebook: str | Path, *, hide_code: bool = False) -> str:
     return html.replace("<html>", '<html lang="zh">', 1)
 
 
+def offline_url_fetcher() -> Any:
+    """WeasyPrint's URL fetcher for the course: only ``data:`` URLs (embedded images).
+
+    WeasyPrint would otherwise fetch any URL in the HTML, ``file://`` included, and
+    ``<link rel="attachment">`` embeds the fetched file in the PDF: a notebook's markdown
+    could pull the grader's or a classmate's files into a report. Everything else is refused.
+
+    >>> fetch = offline_url_fetcher()
+    >>> fetch("data:text/plain;base64,aGk=").read()
+    b'hi'
+    >>> fetch("file:///etc/passwd")
+    Traceback (most recent call last):
+    ...
+    ValueError: URI uses disallowed protocol: file:///etc/passwd
+    """
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+
 def html_to_pdf(
     html: str, pdf_path: str | Path, *, base_url: str | Path = ".", font: str = CJK_FONT
 ) -> Path:
-    """Lay out HTML as a PDF with the course's print stylesheet; returns the PDF's path."""
+    """Lay out HTML as a PDF with the course's print stylesheet; returns the PDF's path.
+
+    Nothing outside the HTML is read: :func:`offline_url_fetcher` refuses every URL but
+    ``data:``, so a notebook cannot pull local files or network resources into the PDF.
+    """
     check_pdf_requirements(font)
     from weasyprint import CSS, HTML
 
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=html, base_url=str(base_url)).write_pdf(
+    HTML(string=html, base_url=str(base_url), url_fetcher=offline_url_fetcher()).write_pdf(
         pdf_path, stylesheets=[CSS(string=print_stylesheet(font))]
     )
     return pdf_path

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.xdist_group("plan_report")
 pdfium = pytest.importorskip("pypdfium2")
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "notebooks" / "08_crm_plan_design.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "09_crm_plan_design.ipynb"
 
 SECTIONS = [
     "1. Company profile 企业简介",
@@ -66,8 +66,8 @@ def report(request, tmp_path_factory):
     _requirements()
     folder = tmp_path_factory.mktemp(request.param)
     params = {**RUNS[request.param], "output_dir": str(folder / "outputs")}
-    executed = run_notebook(NOTEBOOK, folder / "08.ipynb", params)
-    pdf = notebook_to_pdf(executed, folder / "08.pdf", hide_code=True)
+    executed = run_notebook(NOTEBOOK, folder / "09.ipynb", params)
+    pdf = notebook_to_pdf(executed, folder / "09.pdf", hide_code=True)
     results = json.loads((folder / "outputs" / "results.json").read_text(encoding="utf-8"))
     return request.param, pdf, results
 

@@ -1,4 +1,4 @@
-"""What chapter 08 recorded, checked against direct pandas computations and the generator's
+"""What chapter 09 recorded, checked against direct pandas computations and the generator's
 truth (the harness runs it on the simulated retailer, seed 3, 800 customers)."""
 
 from __future__ import annotations
