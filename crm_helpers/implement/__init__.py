@@ -40,7 +40,8 @@ from .readiness import (
     readiness_summary,
 )
 from .rollout import did, did_means, group_trends, pretrend, training_effect, training_plan
-from .vendors import vendor_scores, weight_sensitivity, weight_sweep
+from .terms import chapter_terms
+from .vendors import default_scores, vendor_scores, weight_sensitivity, weight_sweep
 
 __all__ = [
     "activity_stats",
@@ -62,6 +63,8 @@ __all__ = [
     "pretrend",
     "training_effect",
     "training_plan",
+    "chapter_terms",
+    "default_scores",
     "vendor_scores",
     "weight_sensitivity",
     "weight_sweep",

@@ -23,9 +23,18 @@ import pandas as pd
 
 from .. import _catalogue as cat
 
-__all__ = ["vendor_scores", "weight_sweep", "weight_sensitivity"]
+__all__ = ["default_scores", "vendor_scores", "weight_sweep", "weight_sensitivity"]
 
 Scores = Mapping[str, Mapping[str, float]]
+
+
+def default_scores() -> dict[str, dict[str, float]]:
+    """The course's illustrative vendor scores (a copy: vendor → criterion → score 1-5).
+
+    >>> sorted(default_scores())
+    ['fxiaoke', 'suitecrm', 'zoho']
+    """
+    return {v: dict(s) for v, s in cat.VENDOR_SCORES.items()}
 
 
 def _matrix(scores: Scores | None) -> pd.DataFrame:
@@ -38,8 +47,9 @@ def _matrix(scores: Scores | None) -> pd.DataFrame:
 
 
 def _norm(weights: Mapping[str, float] | None, criteria: list[str]) -> pd.Series:
-    if weights is None:
-        weights = {k: w for k, _, _, w in cat.VENDOR_CRITERIA}
+    if weights is None:  # the course's weights, or equal weights for other criteria
+        course = {k: w for k, _, _, w in cat.VENDOR_CRITERIA}
+        weights = course if set(criteria) <= set(course) else dict.fromkeys(criteria, 1.0)
     unknown = sorted(set(weights) - set(criteria))
     if unknown:
         raise ValueError(f"Unknown criteria in weights: {unknown}; valid: {criteria}.")
