@@ -29,6 +29,7 @@ from .process import (
     compare_processes,
     handoff_matrix,
     redesign,
+    stage_delay,
     variants,
 )
 from .readiness import (
@@ -50,6 +51,7 @@ __all__ = [
     "compare_processes",
     "handoff_matrix",
     "redesign",
+    "stage_delay",
     "variants",
     "criteria_table",
     "customer_file_facts",
