@@ -14,6 +14,7 @@ first for Chinese labels). Nothing here shows or saves a figure.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -53,7 +54,8 @@ def plot_readiness_radar(
         ax.plot([*angles, angles[0]], [*s, s[0]], marker="o", label=firm)
         ax.fill([*angles, angles[0]], [*s, s[0]], alpha=0.12)
     ax.set_xticks(angles)
-    ax.set_xticklabels(first[label].to_list(), fontsize=8)
+    ax.set_xticklabels([textwrap.fill(t, 16) for t in first[label]], fontsize=8)
+    ax.tick_params(axis="x", pad=12)
     ax.set_ylim(0, 5)
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1))
