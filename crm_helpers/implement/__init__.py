@@ -40,7 +40,15 @@ from .readiness import (
     readiness_scorecard,
     readiness_summary,
 )
-from .rollout import did, did_means, group_trends, pretrend, training_effect, training_plan
+from .rollout import (
+    did,
+    did_means,
+    did_table,
+    group_trends,
+    pretrend,
+    training_effect,
+    training_plan,
+)
 from .terms import chapter_terms
 from .vendors import default_scores, vendor_scores, weight_sensitivity, weight_sweep
 
@@ -61,6 +69,7 @@ __all__ = [
     "readiness_summary",
     "did",
     "did_means",
+    "did_table",
     "group_trends",
     "pretrend",
     "training_effect",

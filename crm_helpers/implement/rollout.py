@@ -28,7 +28,15 @@ from scipy import stats
 
 from .. import _catalogue as cat
 
-__all__ = ["did_means", "did", "pretrend", "group_trends", "training_plan", "training_effect"]
+__all__ = [
+    "did_means",
+    "did",
+    "did_table",
+    "pretrend",
+    "group_trends",
+    "training_plan",
+    "training_effect",
+]
 
 
 def _check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, treat: str):
@@ -115,6 +123,26 @@ def did(
     treated = int(panel.groupby(unit)[treat].any().sum())
     return {"estimate": beta, "se": se, "ci": [float(ci[0]), float(ci[1])], "method": method,
             "units": n_units, "treated_units": treated}  # fmt: skip
+
+
+def did_table(
+    panel: pd.DataFrame, outcomes: list[str], truth: Mapping[str, float] | None = None,
+    n_boot: int = 300, seed: int = 0, **kwargs,
+) -> pd.DataFrame:  # fmt: skip
+    """One row per outcome: the DiD estimate, its standard error, the cluster-robust
+    interval (``ci_low``, ``ci_high``), the bootstrap interval (``boot_low``, ``boot_high``)
+    and, if given, the ``truth``. ``kwargs`` go to :func:`did` (unit, time, treat, alpha)."""
+    rows = []
+    for outcome in outcomes:
+        r = did(panel, outcome, **kwargs)
+        boot = did(panel, outcome, method="bootstrap", n_boot=n_boot, seed=seed, **kwargs)
+        rows.append({"outcome": outcome, "estimate": r["estimate"], "se": r["se"],
+                     "ci_low": r["ci"][0], "ci_high": r["ci"][1],
+                     "boot_low": boot["ci"][0], "boot_high": boot["ci"][1]})  # fmt: skip
+    out = pd.DataFrame(rows)
+    if truth is not None:
+        out["truth"] = out["outcome"].map(dict(truth))
+    return out
 
 
 def _bootstrap(y, d, u, t, n_boot: int, seed: int) -> np.ndarray:
