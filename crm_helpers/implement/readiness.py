@@ -93,10 +93,10 @@ def readiness_scorecard(
     long["weight"] = long["criterion"].map(w)
     long["points"] = long["weight"] * (long["score"] - 1) / 4 * 100
     long["max_points"] = long["weight"] * 100
-    return long.sort_values(["firm_id", "criterion"], key=_order(keys)).reset_index(drop=True)
+    return long.sort_values(["firm_id", "criterion"], key=_order()).reset_index(drop=True)
 
 
-def _order(keys: list[str]):
+def _order():
     rank = {k: i for i, k in enumerate(criteria_table()["criterion"])}
     return lambda s: s.map(rank) if s.name == "criterion" else s
 
