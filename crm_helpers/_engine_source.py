@@ -1,0 +1,178 @@
+"""Where :mod:`crm_helpers.engine` reads its lines: a DataFrame, or Parquet/CSV files.
+
+Either way the DuckDB connection gets a relation ``tx`` with the columns
+``customer_id``, ``receipt_id``, ``timestamp`` (naive) and ``amount``, checked cheaply:
+columns present, ``amount`` numeric, ``timestamp`` a date-time.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from crm_helpers.schema import DataValidationError, require_columns
+
+__all__ = ["Source", "open_source"]
+
+_TX_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
+_TABLE = "transactions"
+_PARQUET = (".parquet", ".pq", ".parq")
+_CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+_UNSIGNED = ("UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+_TIME_UNITS = {"TIMESTAMP": "us", "TIMESTAMP_NS": "ns", "TIMESTAMP_MS": "ms", "TIMESTAMP_S": "s"}
+
+
+@dataclass
+class Source:
+    """The lines' origin: ``frame`` (a DataFrame, for row numbers in errors) or ``where``."""
+
+    unit: str
+    frame: pd.DataFrame | None = None
+    where: str = ""
+
+    def resolve_as_of(self, con: duckdb.DuckDBPyConnection, as_of: object) -> pd.Timestamp:
+        """``as_of`` checked, or midnight after the last purchase day (from the receipts)."""
+        first_ns, last_ns = con.execute(
+            "SELECT min(epoch_ns(ts)), max(epoch_ns(ts_max)) FROM r"
+        ).fetchone()
+        if as_of is None:
+            return pd.Timestamp(last_ns, unit="ns").normalize() + pd.Timedelta(days=1)
+        moment = _as_timestamp(as_of, "as_of")
+        first = pd.Timestamp(first_ns, unit="ns")
+        if moment < first:
+            raise ValueError(
+                f"as_of ({moment}) is before the first purchase in the table ({first}): "
+                "no customer has bought yet. Choose a date within or after the data."
+            )
+        return moment
+
+    def refuse_returns(self, con: duckdb.DuckDBPyConnection, smallest: float) -> None:
+        """Raise the error for zero or negative amounts (returns, cancellations)."""
+        advice = (
+            "These are returns or cancellations: remove them first, or pass "
+            "allow_returns=True to net them against the sales."
+        )
+        if self.frame is None:
+            raise DataValidationError(
+                f"Column 'amount' of {self.where} must be greater than 0; found zero or "
+                f"negative values (the smallest is {float(smallest)!r}). {advice}"
+            )
+        bad = self.frame["amount"].to_numpy() <= 0
+        n, pos = int(bad.sum()), int(np.flatnonzero(bad)[0])
+        first, value = self.frame.index[pos], float(self.frame["amount"].iloc[pos])
+        raise DataValidationError(
+            f"Column 'amount' of the transactions table must be greater than 0; found "
+            f"{n} zero or negative value{'s' if n != 1 else ''} (first at row {first!r}: "
+            f"{value!r}). {advice}"
+        )
+
+
+def _as_timestamp(value: object, name: str) -> pd.Timestamp:
+    if isinstance(value, bool) or not isinstance(
+        value, str | datetime | pd.Timestamp | np.datetime64
+    ):
+        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} must be a date; got a missing value.")
+    return ts.tz_localize(None) if ts.tz is not None else ts
+
+
+def open_source(con: duckdb.DuckDBPyConnection, data: object) -> Source:
+    """Register ``data`` in ``con`` as the relation ``tx``."""
+    if isinstance(data, pd.DataFrame):
+        return _frame_source(con, data)
+    if isinstance(data, str | Path):
+        return _file_source(con, str(data))
+    raise TypeError(
+        "data must be a transactions DataFrame or a path/glob of Parquet or CSV files "
+        f"(e.g. 'sales/*.parquet'); got {type(data).__name__}."
+    )
+
+
+def _frame_source(con: duckdb.DuckDBPyConnection, tx: pd.DataFrame) -> Source:
+    require_columns(tx, _TX_COLUMNS, _TABLE)
+    amount = tx["amount"]
+    if pd.api.types.is_bool_dtype(amount) or not pd.api.types.is_numeric_dtype(amount):
+        raise DataValidationError(
+            f"Column 'amount' of the transactions table must be numeric; found dtype "
+            f"'{amount.dtype}'. Load the table with validate_transactions."
+        )
+    ts = tx["timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        raise DataValidationError(
+            "Column 'timestamp' of the transactions table must be a datetime column "
+            f"(datetime64); found dtype '{ts.dtype}'. Convert it with pd.to_datetime, or load "
+            "the table with validate_transactions."
+        )
+    narrow = tx[list(_TX_COLUMNS)]
+    if getattr(ts.dt, "tz", None) is not None:  # local clock time, as the helpers do
+        narrow = narrow.assign(timestamp=ts.dt.tz_localize(None))
+    con.register("tx", narrow)
+    return Source(unit=np.datetime_data(narrow["timestamp"].dtype)[0], frame=narrow)
+
+
+def _reader(pattern: str) -> tuple[str, str]:
+    """The DuckDB table function for a file, folder or glob, and the pattern to read."""
+    path = Path(pattern)
+    if path.is_dir():
+        for ext in (*_PARQUET, ".csv"):
+            if glob.glob(str(path / "**" / f"*{ext}"), recursive=True):
+                return _reader(str(path / "**" / f"*{ext}"))
+        raise FileNotFoundError(f"The folder {pattern!r} holds no Parquet or CSV files.")
+    if not glob.glob(pattern, recursive=True):
+        raise FileNotFoundError(f"No file matches {pattern!r}.")
+    lower = pattern.lower()
+    if lower.endswith(_PARQUET):
+        return "read_parquet", pattern
+    if lower.endswith(_CSV):
+        return "read_csv", pattern
+    raise ValueError(
+        f"Cannot tell the format of {pattern!r}: name Parquet files *.parquet and CSV "
+        "files *.csv (or pass a DataFrame)."
+    )
+
+
+def _file_source(con: duckdb.DuckDBPyConnection, pattern: str) -> Source:
+    reader, path = _reader(pattern)
+    quoted = path.replace("'", "''")
+    scan = f"{reader}('{quoted}'{', union_by_name = true' if reader == 'read_parquet' else ''})"
+    types = {
+        row[0]: str(row[1]).upper()
+        for row in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    }
+    where = f"the files {pattern!r}"
+    missing = [c for c in _TX_COLUMNS if c not in types]
+    if missing:
+        raise DataValidationError(
+            f"{where.capitalize()} lack the column(s) {missing}; found {list(types)}."
+        )
+    kind = types["amount"]
+    if not (kind.startswith(_NUMERIC) or kind in _UNSIGNED):
+        raise DataValidationError(f"Column 'amount' of {where} must be numeric; found {kind}.")
+    kind = types["timestamp"]
+    con.execute("SET TimeZone = 'UTC'")
+    if kind in _TIME_UNITS:
+        unit, expr = _TIME_UNITS[kind], '"timestamp"'
+    elif kind in ("DATE", "TIMESTAMP WITH TIME ZONE"):
+        unit, expr = "us", 'CAST("timestamp" AS TIMESTAMP)'
+    else:
+        raise DataValidationError(
+            f"Column 'timestamp' of {where} must be a date-time; found {kind}. Write it as a "
+            "Parquet timestamp, or as ISO text ('2024-03-01 10:15:00') in CSV."
+        )
+    con.execute(
+        f'CREATE VIEW tx AS SELECT customer_id, receipt_id, {expr} AS "timestamp", amount '
+        f"FROM {scan}"
+    )
+    return Source(unit=unit, where=where)

@@ -1,0 +1,494 @@
+"""One DuckDB pass for the chapters' heavy aggregations (RFM, deciles, indicators).
+
+:func:`aggregate` computes, from one transaction table, the per-customer summary (RFM),
+the customer deciles (十分位) overall and per period and the indicators (指标) per year,
+quarter, month and week. The table is registered in DuckDB once, its lines are summed
+into receipts once (a native DuckDB table), and every result is computed from those
+receipts (the indicators of all periods in one ``GROUPING SETS`` query, the deciles of
+all periods in another). The results equal, column for column and dtype for dtype, what
+the helpers of :mod:`crm_helpers.segment` and :mod:`crm_helpers.kpi` return:
+
+========================================  ==============================================
+helper                                    engine
+========================================  ==============================================
+``segment.customer_summary(tx, as_of)``   ``engine.customer_summary(tx, as_of)``
+``segment.rfm_values(tx, as_of)``         ``engine.rfm_values(tx, as_of)``
+``segment.customer_deciles(tx, period)``  ``engine.customer_deciles(tx, period)``
+``segment.decile_table(tx, period)``      ``engine.decile_table(tx, period)``
+``kpi.indicators(tx, period)``            ``engine.indicators(tx, period)``
+``kpi.indicators_all(tx)``                ``engine.indicators_all(tx)``
+all of them at once                       ``engine.aggregate(tx, ...)``
+========================================  ==============================================
+
+Instead of a DataFrame every function also accepts a path, a folder or a glob of
+Parquet or CSV files (``"sales/*.parquet"``): DuckDB then reads the files itself and
+works out-of-core within ``memory_limit``, spilling to ``temp_directory``, so tables
+larger than memory work (only the columns ``customer_id``, ``receipt_id``,
+``timestamp`` and ``amount`` are read).
+
+Sums of money are floating-point sums taken in a different order than the helpers
+take them, so they agree to the last few bits, not always bit for bit.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from crm_helpers._engine_source import Source, open_source
+from crm_helpers.schema import PERIODS, DataValidationError, check_choice
+
+__all__ = [
+    "Aggregates",
+    "aggregate",
+    "customer_summary",
+    "rfm_values",
+    "customer_deciles",
+    "decile_table",
+    "indicators",
+    "indicators_all",
+]
+
+Data = pd.DataFrame | str | Path
+_DAY_NS = 86_400 * 10**9
+_RFM_FIRST = ["customer_id", "recency_days", "frequency", "monetary"]
+
+# Lines summed into receipts, once. A receipt keeps its customer (min and max, to
+# detect a receipt shared by two customers), its first and last line time, its value
+# and its smallest line amount (to refuse returns without another pass over the lines).
+_RECEIPTS_SQL = """
+CREATE TEMP TABLE r AS
+SELECT min(customer_id) AS customer_id, max(customer_id) AS customer_max,
+       min("timestamp") AS ts, max("timestamp") AS ts_max,
+       sum(CAST(amount AS DOUBLE)) AS value, min(amount) AS min_amount
+FROM tx GROUP BY receipt_id
+"""
+
+_SUMMARY_SQL = """
+SELECT customer_id,
+       count(*) FILTER (WHERE value > 0) AS frequency,
+       sum(value) AS monetary,
+       min(epoch_ns(ts)) FILTER (WHERE value > 0) AS first_ns,
+       max(epoch_ns(ts)) FILTER (WHERE value > 0) AS last_ns
+FROM {source}
+GROUP BY customer_id
+HAVING count(*) FILTER (WHERE value > 0) > 0
+ORDER BY customer_id
+"""
+
+# The receipts of the lines up to as_of, when some receipt straddles as_of.
+_LINE_RECEIPTS_SQL = """(
+    SELECT any_value(customer_id) AS customer_id, min("timestamp") AS ts,
+           sum(CAST(amount AS DOUBLE)) AS value
+    FROM tx WHERE epoch_ns("timestamp") <= {now} GROUP BY receipt_id)"""
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """What :func:`aggregate` returns: every table of one pass over the data.
+
+    ``summary`` is :func:`customer_summary`'s table (``None`` if not asked for),
+    ``deciles`` maps each asked period (``None`` = whole table) to
+    :func:`customer_deciles`' table, ``indicators`` maps each asked period to
+    :func:`indicators`' table.
+    """
+
+    summary: pd.DataFrame | None
+    deciles: dict[str | None, pd.DataFrame] = field(default_factory=dict)
+    indicators: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def rfm_values(self) -> pd.DataFrame:
+        """The summary with the RFM columns first (as :func:`rfm_values`)."""
+        if self.summary is None:
+            raise ValueError("The summary was not computed: call aggregate(..., summary=True).")
+        return _rfm_order(self.summary)
+
+    def decile_table(self, period: str | None = None) -> pd.DataFrame:
+        """:func:`decile_table` of one of the computed decile periods."""
+        if period not in self.deciles:
+            raise ValueError(
+                f"Deciles for period {period!r} were not computed; computed: "
+                f"{list(self.deciles)}. Pass it in aggregate(..., deciles=[...])."
+            )
+        return _decile_table(self.deciles[period], period)
+
+
+# --------------------------------------------------------------------------- connection
+@contextmanager
+def _session(
+    data: Data, memory_limit: str | None, temp_directory: str | Path | None, threads: int | None
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Source]]:
+    """A fresh DuckDB database with the table ``tx`` and the receipts ``r`` in it."""
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix="crm_engine_") as scratch:
+        try:
+            con.execute("SET preserve_insertion_order = false")
+            if memory_limit is not None:
+                con.execute(f"SET memory_limit = '{_checked_memory(memory_limit)}'")
+            con.execute(f"SET temp_directory = '{str(temp_directory or scratch)}'")
+            if threads is not None:
+                con.execute(f"SET threads = {int(threads)}")
+            source = open_source(con, data)
+            con.execute(_RECEIPTS_SQL)
+            yield con, source
+        finally:
+            con.close()
+
+
+def _checked_memory(value: str) -> str:
+    text = str(value).strip()
+    if not text or not (text[0].isdigit()) or "'" in text:
+        raise ValueError(f"memory_limit must be a size such as '2GB' or '800MB'; got {value!r}.")
+    return text
+
+
+def _check_receipts(
+    con: duckdb.DuckDBPyConnection, source: Source, *, strict: bool, allow_returns: bool
+) -> bool:
+    """Refuse empty tables and returns; tell whether receipts keep one customer and day."""
+    n, bad, first_bad, mixed = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE min_amount <= 0),
+                  min(min_amount) FILTER (WHERE min_amount <= 0),
+                  count(*) FILTER (WHERE customer_id IS DISTINCT FROM customer_max
+                                   OR CAST(ts AS DATE) <> CAST(ts_max AS DATE))
+           FROM r"""
+    ).fetchone()
+    if n == 0 and strict:
+        raise DataValidationError("The transactions table is empty: it has no rows.")
+    if bad and strict and not allow_returns:
+        source.refuse_returns(con, first_bad)
+    return mixed == 0
+
+
+# --------------------------------------------------------------------------- summary
+def _summary(con: duckdb.DuckDBPyConnection, source: Source, as_of: object) -> pd.DataFrame:
+    moment = source.resolve_as_of(con, as_of)
+    now = moment.as_unit("ns").value
+    straddle = con.execute(
+        "SELECT count(*) FROM r WHERE epoch_ns(ts) <= $1 AND epoch_ns(ts_max) > $1", [now]
+    ).fetchone()[0]
+    if straddle:
+        table = _LINE_RECEIPTS_SQL.format(now=now)
+    else:
+        table = f"(SELECT * FROM r WHERE epoch_ns(ts) <= {now})"
+    raw = con.execute(_SUMMARY_SQL.format(source=table)).df()
+    last = raw["last_ns"].to_numpy(dtype="int64")
+    out = pd.DataFrame(
+        {
+            "customer_id": raw["customer_id"].to_numpy(),
+            "frequency": raw["frequency"].to_numpy(dtype="int64"),
+            "monetary": raw["monetary"].to_numpy(dtype="float64"),
+            "first_purchase": pd.to_datetime(raw["first_ns"].to_numpy(dtype="int64"), unit="ns"),
+            "last_purchase": pd.to_datetime(last, unit="ns"),
+            "recency_days": (now - last) // _DAY_NS,
+        }
+    )
+    out["avg_basket"] = out["monetary"] / out["frequency"]
+    return out
+
+
+def _rfm_order(summary: pd.DataFrame) -> pd.DataFrame:
+    return summary[_RFM_FIRST + [c for c in summary.columns if c not in _RFM_FIRST]]
+
+
+# --------------------------------------------------------------------------- deciles
+def _deciles_sql(periods: list[str | None], table: str) -> str:
+    """Sales per customer and period for every asked period (``GROUPING SETS``), ranked."""
+    named = [p for p in periods if p is not None]
+    truncs = "".join(f", date_trunc('{p}', ts) AS p_{p}" for p in named)
+    sets = ", ".join(["(customer_id)" if p is None else f"(customer_id, p_{p})" for p in periods])
+    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in named) or "WHEN 1=0 THEN ''"
+    period = f"coalesce({', '.join(f'p_{p}' for p in named)})" if named else "NULL"
+    return f"""
+        WITH dated AS (SELECT customer_id, ts, value{truncs} FROM {table}),
+        sales AS (
+            SELECT CASE {level} ELSE 'all' END AS level, {period} AS period,
+                   customer_id, sum(value) AS sales
+            FROM dated GROUP BY GROUPING SETS ({sets})
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER w AS rank,
+                   count(*) OVER (PARTITION BY level, period) AS n
+            FROM sales
+            WINDOW w AS (PARTITION BY level, period ORDER BY round(sales, 6) DESC, customer_id)
+        )
+        SELECT level, period, customer_id, sales, rank, (10 * (rank - 1)) // n + 1 AS decile
+        FROM ranked ORDER BY level, period, rank
+    """
+
+
+# Per-line sales when some receipt spans two days or two customers (rare): exact periods.
+_LINE_SALES = '(SELECT customer_id, "timestamp" AS ts, CAST(amount AS DOUBLE) AS value FROM tx)'
+
+
+def _deciles(
+    con: duckdb.DuckDBPyConnection, periods: list[str | None], exact_receipts: bool
+) -> dict[str | None, pd.DataFrame]:
+    raw = con.execute(_deciles_sql(periods, "r" if exact_receipts else _LINE_SALES)).df()
+    out: dict[str | None, pd.DataFrame] = {}
+    for p in periods:
+        part = raw[raw["level"] == ("all" if p is None else p)]
+        table = pd.DataFrame(
+            {
+                "customer_id": part["customer_id"].to_numpy(),
+                "sales": part["sales"].to_numpy(dtype="float64"),
+                "rank": part["rank"].to_numpy(dtype="int64"),
+                "decile": part["decile"].to_numpy(dtype="int64"),
+            }
+        )
+        if p is not None:
+            table.insert(0, "period", pd.to_datetime(part["period"].to_numpy()))
+        out[p] = table
+    return out
+
+
+def _decile_table(cd: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    """Customers and sales per decile, with shares (as ``segment.decile_table``)."""
+    keys = ["period", "decile"] if period else ["decile"]
+    g = cd.groupby(keys, sort=True)["sales"]
+    agg = pd.DataFrame(
+        {"customers": g.size(), "sales": g.sum(), "min_sales": g.min(), "max_sales": g.max()}
+    )
+    if period:
+        periods = cd["period"].drop_duplicates().tolist()
+        full = pd.MultiIndex.from_product([periods, range(1, 11)], names=keys)
+    else:
+        full = pd.Index(range(1, 11), name="decile")
+    agg = agg.reindex(full)
+    agg[["customers", "sales"]] = agg[["customers", "sales"]].fillna(0)
+    agg["customers"] = agg["customers"].astype("int64")
+    agg = agg.reset_index()
+    if period:
+        by = agg.groupby("period", sort=False)
+        agg["customer_share"] = agg["customers"] / by["customers"].transform("sum")
+        agg["sales_share"] = agg["sales"] / by["sales"].transform("sum")
+        agg["cum_sales_share"] = agg.groupby("period", sort=False)["sales_share"].cumsum()
+    else:
+        agg["customer_share"] = agg["customers"] / agg["customers"].sum()
+        agg["sales_share"] = agg["sales"] / agg["sales"].sum()
+        agg["cum_sales_share"] = agg["sales_share"].cumsum()
+    cols = keys + ["customers", "sales", "customer_share", "sales_share", "cum_sales_share"]
+    return agg[cols + ["min_sales", "max_sales"]]
+
+
+# --------------------------------------------------------------------------- indicators
+def _indicators_sql(periods: list[str]) -> str:
+    """The indicators of several periods in one ``GROUPING SETS`` query on the receipts.
+
+    Distinct customers are counted by flagging a receipt that is its customer's first in
+    a period (ordered by customer and time once), as ``kpi.indicators_all`` does.
+    """
+    truncs = ", ".join(f"date_trunc('{p}', ts) AS p_{p}" for p in periods)
+    flags = ", ".join(
+        f"CAST(p_{p} IS DISTINCT FROM lag(p_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
+    )
+    customers = ", ".join(f"sum(first_in_{p}) AS customers_{p}" for p in periods)
+    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
+    sets = ", ".join(f"(p_{p})" for p in periods)
+    return f"""
+        WITH dated AS (SELECT customer_id, CAST(ts AS TIMESTAMP) AS ts, value, {truncs} FROM r),
+        flagged AS (
+            SELECT *, {flags} FROM dated WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
+        )
+        SELECT CASE {level} END AS level,
+               coalesce({", ".join(f"p_{p}" for p in periods)}) AS period,
+               coalesce(sum(value), 0) AS total_sales, count(*) AS visits,
+               max(value) AS max_basket, min(value) AS min_basket, {customers}
+        FROM flagged GROUP BY GROUPING SETS ({sets}) ORDER BY level, period
+    """
+
+
+def _finish_indicators(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Ratios, dtypes and column order of ``kpi.indicators``."""
+    total = raw["total_sales"].to_numpy(dtype="float64")
+    visits = raw["visits"].to_numpy(dtype="int64")
+    customers = raw["customers"].to_numpy(dtype="int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return pd.DataFrame(
+            {
+                "period": pd.to_datetime(raw["period"].to_numpy()).as_unit(unit),
+                "total_sales": total,
+                "visits": visits,
+                "customers": customers,
+                "avg_basket": total / visits,
+                "max_basket": raw["max_basket"].to_numpy(dtype="float64"),
+                "min_basket": raw["min_basket"].to_numpy(dtype="float64"),
+                "purchase_frequency": visits / customers,
+                "sales_per_customer": total / customers,
+            }
+        )
+
+
+def _indicators(
+    con: duckdb.DuckDBPyConnection, periods: list[str], unit: str
+) -> dict[str, pd.DataFrame]:
+    raw = con.execute(_indicators_sql(periods)).df()
+    out = {}
+    for p in periods:
+        part = raw[raw["level"] == p].reset_index(drop=True)
+        out[p] = _finish_indicators(part.assign(customers=part[f"customers_{p}"]), unit)
+    return out
+
+
+# --------------------------------------------------------------------------- public
+def _periods(values: Iterable[str | None], name: str, allow_none: bool) -> list:
+    values = list(dict.fromkeys(values))
+    choices = [None, *PERIODS] if allow_none else list(PERIODS)
+    for v in values:
+        check_choice(name, v, choices)
+    return values
+
+
+def aggregate(
+    data: Data,
+    *,
+    as_of: object = None,
+    summary: bool = True,
+    deciles: Iterable[str | None] = (None,),
+    periods: Iterable[str] = tuple(PERIODS),
+    allow_returns: bool = False,
+    memory_limit: str | None = "1GB",
+    temp_directory: str | Path | None = None,
+    threads: int | None = None,
+) -> Aggregates:
+    """RFM summary, deciles and indicators from one pass of DuckDB over the data.
+
+    Parameters
+    ----------
+    data:
+        A transaction table (``customer_id``, ``receipt_id``, ``timestamp``, ``amount``),
+        or a Parquet/CSV file, folder or glob with those columns (read out-of-core).
+    as_of:
+        Date of the summary's recency (default: midnight after the last purchase day).
+    summary, deciles, periods:
+        What to compute: the per-customer summary; deciles overall (``None``) and/or per
+        ``"year"``, ``"quarter"``, ``"month"``, ``"week"``; indicators for these periods.
+    allow_returns:
+        Net zero or negative amounts instead of refusing them (summary and deciles).
+    memory_limit, temp_directory, threads:
+        DuckDB's memory budget (e.g. ``"2GB"``; ``None``: DuckDB's default, 80 % of the
+        RAM), where it spills beyond it (default: a temporary folder, removed afterwards)
+        and its number of threads (default: all cores).
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "receipt_id": [10, 11, 12],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-03"]),
+    ...     "amount": [30.0, 10.0, 5.0]})
+    >>> res = aggregate(tx, periods=["month"])
+    >>> res.summary[["customer_id", "frequency", "monetary", "recency_days"]]
+       customer_id  frequency  monetary  recency_days
+    0            1          2      40.0             3
+    1            2          1       5.0             1
+    >>> res.indicators["month"][["period", "total_sales", "customers"]]
+          period  total_sales  customers
+    0 2024-01-01         30.0          1
+    1 2024-02-01         15.0          2
+    >>> res.deciles[None]["decile"].tolist()
+    [1, 6]
+    """
+    decile_periods = _periods(deciles, "deciles", allow_none=True)
+    kpi_periods = _periods(periods, "periods", allow_none=False)
+    with _session(data, memory_limit, temp_directory, threads) as (con, source):
+        strict = summary or bool(decile_periods)
+        exact = _check_receipts(con, source, strict=strict, allow_returns=allow_returns)
+        return Aggregates(
+            summary=_summary(con, source, as_of) if summary else None,
+            deciles=_deciles(con, decile_periods, exact) if decile_periods else {},
+            indicators=_indicators(con, kpi_periods, source.unit) if kpi_periods else {},
+        )
+
+
+def customer_summary(
+    data: Data, as_of: object = None, *, allow_returns: bool = False, **options: object
+) -> pd.DataFrame:
+    """``segment.customer_summary`` through the engine (``options``: see :func:`aggregate`).
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "receipt_id": [10, 11, 12],
+    ...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-20 09:00", "2024-01-25 00:00"]),
+    ...     "amount": [30.0, 10.0, 5.0]})
+    >>> customer_summary(tx, "2024-01-31")[["customer_id", "frequency", "recency_days"]]
+       customer_id  frequency  recency_days
+    0            1          2            10
+    1            2          1             6
+    """
+    res = aggregate(
+        data, as_of=as_of, deciles=(), periods=(), allow_returns=allow_returns, **options
+    )
+    return res.summary
+
+
+def rfm_values(
+    data: Data, as_of: object = None, *, allow_returns: bool = False, **options: object
+) -> pd.DataFrame:
+    """``segment.rfm_values`` through the engine: the summary with R, F, M first.
+
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "receipt_id": [1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-03-01", "2024-03-09"]), "amount": [9.5, 3.0]})
+    >>> rfm_values(tx).columns[:4].tolist()
+    ['customer_id', 'recency_days', 'frequency', 'monetary']
+    """
+    return _rfm_order(customer_summary(data, as_of, allow_returns=allow_returns, **options))
+
+
+def customer_deciles(
+    data: Data, period: str | None = None, *, allow_returns: bool = False, **options: object
+) -> pd.DataFrame:
+    """``segment.customer_deciles`` through the engine.
+
+    >>> tx = pd.DataFrame({"customer_id": range(1, 6), "receipt_id": range(1, 6),
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 5), "amount": [5.0, 4, 3, 2, 1]})
+    >>> customer_deciles(tx)["decile"].tolist()
+    [1, 3, 5, 7, 9]
+    """
+    res = aggregate(
+        data, summary=False, deciles=[period], periods=(), allow_returns=allow_returns, **options
+    )
+    return res.deciles[period]
+
+
+def decile_table(
+    data: Data, period: str | None = None, *, allow_returns: bool = False, **options: object
+) -> pd.DataFrame:
+    """``segment.decile_table`` through the engine.
+
+    >>> tx = pd.DataFrame({"customer_id": range(1, 21), "receipt_id": range(1, 21),
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 20), "amount": range(1, 21)})
+    >>> decile_table(tx)["customers"].tolist()
+    [2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    """
+    cd = customer_deciles(data, period, allow_returns=allow_returns, **options)
+    return _decile_table(cd, period)
+
+
+def indicators_all(data: Data, **options: object) -> dict[str, pd.DataFrame]:
+    """``kpi.indicators_all`` through the engine: year, quarter, month and week.
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 1], "receipt_id": ["a", "b", "c"],
+    ...     "timestamp": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-01-02"]),
+    ...     "amount": [10.0, 20.0, 30.0]})
+    >>> indicators_all(tx)["week"]["customers"].tolist()
+    [1, 2]
+    """
+    res = aggregate(data, summary=False, deciles=(), allow_returns=True, **options)
+    return res.indicators
+
+
+def indicators(data: Data, period: str = "month", **options: object) -> pd.DataFrame:
+    """``kpi.indicators`` through the engine, for one period.
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 2], "receipt_id": [1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-01-05", "2024-02-03"]), "amount": [5.0, 4.0]})
+    >>> indicators(tx, "month")["total_sales"].tolist()
+    [5.0, 4.0]
+    """
+    check_choice("period", period, PERIODS)
+    res = aggregate(
+        data, summary=False, deciles=(), periods=[period], allow_returns=True, **options
+    )
+    return res.indicators[period]
