@@ -1,0 +1,262 @@
+"""Benchmark of crm_helpers.engine: RFM + deciles + KPI (year/quarter/month/week).
+
+Usage (the full run of issue 21; ~15 min on 2 idle cores, 100 M lines need ~3 GB disk)::
+
+    python benchmarks/bench_engine.py --sizes 3000000 10000000 --big 100000000
+
+    python benchmarks/bench_engine.py                 # quick: 300 k lines, no big set
+
+The workload, in every step: the per-customer RFM values, the customer decile table
+(十分位) over the whole table and the indicators (指标) by year, quarter, month and ISO week.
+
+Steps, on the same synthetic table (``bench_kpi.make_transactions``, numpy only, same
+seed; customers = 7 % of the lines) and in the same run:
+
+1. ``pandas``: plain pandas (lines → receipts with ``groupby``, receipts → customers,
+   deciles by sorting, one ``groupby`` with ``nunique`` per period) — the baseline;
+2. ``helpers``: ``segment.rfm_values`` + ``segment.decile_table`` + ``kpi.indicators_all``;
+3. ``engine``: ``engine.aggregate(tx)`` (one DuckDB session, receipts built once), then
+   ``rfm_values()`` and ``decile_table()`` of its result.
+
+Then, with ``--big N``: N lines written as Parquet in chunks of 5 M (``--chunk``) into a
+temporary folder (deleted afterwards), and ``engine.aggregate("folder/*.parquet")`` run
+out-of-core with ``--memory-limit`` (default 1GB): its time and peak RSS.
+
+Memory is measured as in ``bench_kpi.py``: each step in a fresh subprocess that builds
+the table, then resets the kernel's peak-RSS counter; ``extra_mb`` = peak RSS during the
+step − RSS just before it. Timing: best of ``--repeat`` runs. Ratios compare with the
+``pandas`` step of the same size in the same run. The machine's load average is printed
+and recorded. Results go to ``build/benchmarks/engine.json``. Tests never assert on speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_kpi import PeakRSS, _versions, make_transactions  # noqa: E402
+
+STEPS = ("pandas", "helpers", "engine")
+_FREQ = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN"}
+
+
+# --------------------------------------------------------------------------- steps
+def plain_pandas(tx: pd.DataFrame) -> dict[str, object]:
+    """RFM values, the decile table and the indicators per period, in plain pandas."""
+    as_of = tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
+    receipts = tx.groupby("receipt_id", sort=False).agg(
+        customer_id=("customer_id", "first"), ts=("timestamp", "min"), value=("amount", "sum")
+    )
+    cust = receipts.groupby("customer_id").agg(
+        frequency=("value", "size"),
+        monetary=("value", "sum"),
+        first_purchase=("ts", "min"),
+        last_purchase=("ts", "max"),
+    )
+    cust["recency_days"] = (as_of - cust["last_purchase"]).dt.days
+    sales = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    decile = (10 * np.arange(len(sales))) // len(sales) + 1
+    table = pd.Series(sales.to_numpy()).groupby(decile).agg(["size", "sum", "min", "max"])
+    table["sales_share"] = table["sum"] / table["sum"].sum()
+    kpis = {}
+    for name, freq in _FREQ.items():
+        period = receipts["ts"].dt.to_period(freq).dt.start_time
+        g = receipts.groupby(period)
+        out = g.agg(
+            total_sales=("value", "sum"),
+            visits=("value", "size"),
+            customers=("customer_id", "nunique"),
+            max_basket=("value", "max"),
+            min_basket=("value", "min"),
+        )
+        out["avg_basket"] = out["total_sales"] / out["visits"]
+        out["purchase_frequency"] = out["visits"] / out["customers"]
+        kpis[name] = out
+    return {"rfm": cust, "deciles": table, "kpi": kpis}
+
+
+def run_step(step: str, tx: pd.DataFrame | str, memory_limit: str | None) -> dict[str, float]:
+    """Run one step; return a few figures to check that the steps agree."""
+    if step == "pandas":
+        res = plain_pandas(tx)
+        rfm, top, weeks = res["rfm"], res["deciles"]["sales_share"].iloc[0], res["kpi"]["week"]
+    elif step == "helpers":
+        from crm_helpers import kpi, segment
+
+        rfm = segment.rfm_values(tx)
+        top = segment.decile_table(tx)["sales_share"].iloc[0]
+        weeks = kpi.indicators_all(tx)["week"]
+    else:
+        from crm_helpers import engine
+
+        res = engine.aggregate(tx, memory_limit=memory_limit)
+        rfm = res.rfm_values()
+        top = res.decile_table()["sales_share"].iloc[0]
+        weeks = res.indicators["week"]
+    return {
+        "customers": len(rfm),
+        "monetary": float(rfm["monetary"].sum()),
+        "top_decile_share": float(top),
+        "week_customers": int(weeks["customers"].sum()),
+    }
+
+
+def worker(args: argparse.Namespace) -> None:
+    if args.worker == "engine_out_of_core":
+        data: pd.DataFrame | str = args.parquet
+        table_mb = None
+    else:
+        data = make_transactions(args.lines, _customers(args.lines), seed=args.seed)
+        table_mb = data.memory_usage(deep=True).sum() / 2**20
+    import crm_helpers.engine  # noqa: F401  (imports are not part of the step)
+    import crm_helpers.kpi  # noqa: F401
+    import crm_helpers.segment  # noqa: F401
+
+    step = "engine" if args.worker == "engine_out_of_core" else args.worker
+    repeat = 1 if args.worker == "engine_out_of_core" else args.repeat
+    times = []
+    with PeakRSS() as mem:
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            check = run_step(step, data, args.memory_limit)
+            times.append(time.perf_counter() - t0)
+    print(
+        json.dumps(
+            {
+                "step": args.worker,
+                "lines": args.lines,
+                "seconds": min(times),
+                "first_seconds": times[0],
+                "peak_rss_mb": mem.peak,
+                "extra_mb": mem.peak - mem.before,
+                "memory_method": mem.method,
+                "table_mb": table_mb,
+                "check": check,
+            }
+        )
+    )
+
+
+def _customers(lines: int) -> int:
+    return max(10, int(lines * 0.07))
+
+
+def write_parquet(folder: Path, lines: int, chunk: int, seed: int) -> float:
+    """``lines`` lines as Parquet files of ``chunk`` lines each; returns the size in MB."""
+    folder.mkdir(parents=True, exist_ok=True)
+    customers = _customers(min(lines, 10_000_000))
+    for i, start in enumerate(range(0, lines, chunk)):
+        n = min(chunk, lines - start)
+        part = make_transactions(n, customers, seed=seed + i)
+        part["receipt_id"] += i * 1_000_000_000  # receipts unique across chunks
+        part.to_parquet(folder / f"part-{i:04d}.parquet", index=False)
+    return sum(f.stat().st_size for f in folder.iterdir()) / 2**20
+
+
+# --------------------------------------------------------------------------- driver
+def _spawn(step: str, lines: int, args: argparse.Namespace, parquet: str = "") -> dict:
+    cmd = [sys.executable, __file__, "--worker", step, "--lines", str(lines)]
+    cmd += ["--seed", str(args.seed), "--repeat", str(args.repeat)]
+    cmd += ["--memory-limit", args.memory_limit, "--parquet", parquet]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"step {step} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _agree(a: dict, b: dict) -> bool:
+    return (
+        a["customers"] == b["customers"]
+        and a["week_customers"] == b["week_customers"]
+        and abs(a["monetary"] - b["monetary"]) <= 1e-6 * abs(b["monetary"])
+        and abs(a["top_decile_share"] - b["top_decile_share"]) < 1e-6
+    )
+
+
+def _print_size(lines: int, results: list[dict]) -> None:
+    base = results[0]
+    print(f"\n{lines:,} lines, {_customers(lines):,} customers, table {base['table_mb']:.0f} MB")
+    print(f"{'step':<10}{'best s':>8}{'first s':>9}{'vs pandas':>11}{'extra MB':>10}")
+    for r in results:
+        r["speedup_vs_pandas"] = base["seconds"] / r["seconds"]
+        print(
+            f"{r['step']:<10}{r['seconds']:>8.2f}{r['first_seconds']:>9.2f}"
+            f"{r['speedup_vs_pandas']:>10.2f}x{r['extra_mb']:>10.0f}"
+        )
+    ok = all(_agree(r["check"], base["check"]) for r in results)
+    print(f"customers, monetary, top-decile share and weekly customers agree: {ok}")
+
+
+def _big(args: argparse.Namespace) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="bench_engine_", dir=args.tmp))
+    try:
+        t0 = time.perf_counter()
+        size_mb = write_parquet(tmp / "sales", args.big, args.chunk, args.seed)
+        written = time.perf_counter() - t0
+        r = _spawn("engine_out_of_core", args.big, args, str(tmp / "sales" / "*.parquet"))
+        r.update(parquet_mb=size_mb, write_seconds=written, memory_limit=args.memory_limit)
+        print(
+            f"\n{args.big:,} lines as Parquet ({size_mb:,.0f} MB, written in {written:.0f} s), "
+            f"engine out-of-core with memory_limit={args.memory_limit}: {r['seconds']:.1f} s, "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB (extra {r['extra_mb']:.0f} MB); "
+            f"{r['check']['customers']:,} customers"
+        )
+        return r
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[300_000])
+    parser.add_argument("--big", type=int, default=0, help="lines of the Parquet set (0: skip)")
+    parser.add_argument("--chunk", type=int, default=5_000_000)
+    parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--tmp", default=None, help="folder for the Parquet set")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--lines", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--parquet", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "benchmarks" / "engine.json")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args)
+        return
+    load = os.getloadavg()
+    print(
+        f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} ({os.cpu_count()} cores)"
+    )
+    report: dict = {"versions": _versions(), "load_at_start": load, "sizes": {}}
+    for lines in args.sizes:
+        results = [_spawn(step, lines, args) for step in STEPS]
+        _print_size(lines, results)
+        report["sizes"][str(lines)] = results
+    if args.big:
+        report["big"] = _big(args)
+    report["load_at_end"] = os.getloadavg()
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in report['load_at_end'])}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, default=str))
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
