@@ -26,6 +26,10 @@ _PARQUET = (".parquet", ".pq", ".parq")
 _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
 _UNSIGNED = ("UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+_ADVICE = (
+    "These are returns or cancellations: remove them first, or pass "
+    "allow_returns=True to net them against the sales."
+)
 _TIME_UNITS = {"TIMESTAMP": "us", "TIMESTAMP_NS": "ns", "TIMESTAMP_MS": "ms", "TIMESTAMP_S": "s"}
 
 
@@ -53,24 +57,24 @@ class Source:
             )
         return moment
 
-    def refuse_returns(self, con: duckdb.DuckDBPyConnection, smallest: float) -> None:
-        """Raise the error for zero or negative amounts (returns, cancellations)."""
-        advice = (
-            "These are returns or cancellations: remove them first, or pass "
-            "allow_returns=True to net them against the sales."
+    def refuse_returns(self, smallest: float) -> None:
+        """Raise the error for zero or negative amounts in files (returns, cancellations)."""
+        raise DataValidationError(
+            f"Column 'amount' of {self.where} must be greater than 0; found zero or "
+            f"negative values (the smallest is {float(smallest)!r}). {_ADVICE}"
         )
-        if self.frame is None:
-            raise DataValidationError(
-                f"Column 'amount' of {self.where} must be greater than 0; found zero or "
-                f"negative values (the smallest is {float(smallest)!r}). {advice}"
-            )
+
+    def check_returns(self) -> None:
+        """Refuse zero or negative amounts in the DataFrame, naming the first row."""
         bad = self.frame["amount"].to_numpy() <= 0
+        if not bad.any():
+            return
         n, pos = int(bad.sum()), int(np.flatnonzero(bad)[0])
         first, value = self.frame.index[pos], float(self.frame["amount"].iloc[pos])
         raise DataValidationError(
             f"Column 'amount' of the transactions table must be greater than 0; found "
             f"{n} zero or negative value{'s' if n != 1 else ''} (first at row {first!r}: "
-            f"{value!r}). {advice}"
+            f"{value!r}). {_ADVICE}"
         )
 
 

@@ -61,26 +61,37 @@ _DAY_NS = 86_400 * 10**9
 _RFM_FIRST = ["customer_id", "recency_days", "frequency", "monetary"]
 
 # Lines summed into receipts, once. A receipt keeps its customer (min and max, to
-# detect a receipt shared by two customers), its first and last line time, its value
-# and its smallest line amount (to refuse returns without another pass over the lines).
+# detect a receipt shared by two customers), its first and last line time and its value;
+# read from files, also its smallest line amount (to refuse returns in the same pass).
 _RECEIPTS_SQL = """
 CREATE TEMP TABLE r AS
 SELECT min(customer_id) AS customer_id, max(customer_id) AS customer_max,
        min("timestamp") AS ts, max("timestamp") AS ts_max,
-       sum(CAST(amount AS DOUBLE)) AS value, min(amount) AS min_amount
+       sum(CAST(amount AS DOUBLE)) AS value{extra}
 FROM tx GROUP BY receipt_id
 """
+
+# Per customer (and period): what the summary, the deciles and the indicators need.
+_CUSTOMER_MEASURES = """count(*) AS visits, count(*) FILTER (WHERE value > 0) AS frequency,
+       sum(value) AS sales, max(value) AS max_basket, min(value) AS min_basket,
+       min(epoch_ns(ts)) FILTER (WHERE value > 0) AS first_ns,
+       max(epoch_ns(ts)) FILTER (WHERE value > 0) AS last_ns"""
 
 _SUMMARY_SQL = """
 SELECT customer_id,
        count(*) FILTER (WHERE value > 0) AS frequency,
-       sum(value) AS monetary,
+       sum(value) AS sales,
        min(epoch_ns(ts)) FILTER (WHERE value > 0) AS first_ns,
        max(epoch_ns(ts)) FILTER (WHERE value > 0) AS last_ns
 FROM {source}
 GROUP BY customer_id
 HAVING count(*) FILTER (WHERE value > 0) > 0
 ORDER BY customer_id
+"""
+
+_SUMMARY_FROM_CP_SQL = """
+SELECT customer_id, frequency, sales, first_ns, last_ns FROM cp
+WHERE level = 'all' AND frequency > 0 ORDER BY customer_id
 """
 
 # The receipts of the lines up to as_of, when some receipt straddles as_of.
@@ -125,7 +136,7 @@ class Aggregates:
 def _session(
     data: Data, memory_limit: str | None, temp_directory: str | Path | None, threads: int | None
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Source]]:
-    """A fresh DuckDB database with the table ``tx`` and the receipts ``r`` in it."""
+    """A fresh DuckDB database with the lines as the relation ``tx``."""
     con = duckdb.connect()
     with tempfile.TemporaryDirectory(prefix="crm_engine_") as scratch:
         try:
@@ -135,9 +146,7 @@ def _session(
             con.execute(f"SET temp_directory = '{str(temp_directory or scratch)}'")
             if threads is not None:
                 con.execute(f"SET threads = {int(threads)}")
-            source = open_source(con, data)
-            con.execute(_RECEIPTS_SQL)
-            yield con, source
+            yield con, open_source(con, data)
         finally:
             con.close()
 
@@ -149,42 +158,71 @@ def _checked_memory(value: str) -> str:
     return text
 
 
-def _check_receipts(
+def _build_receipts(
     con: duckdb.DuckDBPyConnection, source: Source, *, strict: bool, allow_returns: bool
 ) -> bool:
-    """Refuse empty tables and returns; tell whether receipts keep one customer and day."""
-    n, bad, first_bad, mixed = con.execute(
-        """SELECT count(*), count(*) FILTER (WHERE min_amount <= 0),
-                  min(min_amount) FILTER (WHERE min_amount <= 0),
+    """Sum the lines into receipts (table ``r``), refusing empty tables and returns.
+
+    Returns whether every receipt keeps one customer and one day (then deciles per period
+    can be taken from the receipts; otherwise from the lines).
+    """
+    refuse = strict and not allow_returns
+    if refuse and source.frame is not None:
+        source.check_returns()
+    on_files = refuse and source.frame is None
+    con.execute(_RECEIPTS_SQL.format(extra=", min(amount) AS min_amount" if on_files else ""))
+    n, smallest, mixed = con.execute(
+        f"""SELECT count(*), {"min(min_amount)" if on_files else "NULL"},
                   count(*) FILTER (WHERE customer_id IS DISTINCT FROM customer_max
                                    OR CAST(ts AS DATE) <> CAST(ts_max AS DATE))
            FROM r"""
     ).fetchone()
     if n == 0 and strict:
         raise DataValidationError("The transactions table is empty: it has no rows.")
-    if bad and strict and not allow_returns:
-        source.refuse_returns(con, first_bad)
+    if on_files and smallest is not None and smallest <= 0:
+        source.refuse_returns(smallest)
     return mixed == 0
+
+
+def _grouped_sql(table: str, periods: list[str | None], measures: str) -> str:
+    """One row per customer and period of every asked period (``GROUPING SETS``).
+
+    ``level`` names the period (``'all'``: the whole table, ``period`` NULL).
+    """
+    named = [p for p in periods if p is not None]
+    truncs = "".join(f", date_trunc('{p}', ts) AS p_{p}" for p in named)
+    sets = ", ".join(["(customer_id)" if p is None else f"(customer_id, p_{p})" for p in periods])
+    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in named) or "WHEN 1=0 THEN ''"
+    period = f"coalesce({', '.join(f'p_{p}' for p in named)})" if named else "NULL"
+    return f"""
+        SELECT CASE {level} ELSE 'all' END AS level, {period} AS period, customer_id, {measures}
+        FROM (SELECT customer_id, ts, value{truncs} FROM {table})
+        GROUP BY GROUPING SETS ({sets})"""
+
+
+def _levels(periods: Iterable[str | None]) -> str:
+    return ", ".join("'all'" if p is None else f"'{p}'" for p in periods)
 
 
 # --------------------------------------------------------------------------- summary
 def _summary(con: duckdb.DuckDBPyConnection, source: Source, as_of: object) -> pd.DataFrame:
     moment = source.resolve_as_of(con, as_of)
     now = moment.as_unit("ns").value
-    straddle = con.execute(
+    if as_of is None:  # everything counts: the customers' rows of ``cp``
+        sql = _SUMMARY_FROM_CP_SQL
+    elif con.execute(
         "SELECT count(*) FROM r WHERE epoch_ns(ts) <= $1 AND epoch_ns(ts_max) > $1", [now]
-    ).fetchone()[0]
-    if straddle:
-        table = _LINE_RECEIPTS_SQL.format(now=now)
+    ).fetchone()[0]:  # some receipt straddles as_of: from the lines
+        sql = _SUMMARY_SQL.format(source=_LINE_RECEIPTS_SQL.format(now=now))
     else:
-        table = f"(SELECT * FROM r WHERE epoch_ns(ts) <= {now})"
-    raw = con.execute(_SUMMARY_SQL.format(source=table)).df()
+        sql = _SUMMARY_SQL.format(source=f"(SELECT * FROM r WHERE epoch_ns(ts) <= {now})")
+    raw = con.execute(sql).df()
     last = raw["last_ns"].to_numpy(dtype="int64")
     out = pd.DataFrame(
         {
             "customer_id": raw["customer_id"].to_numpy(),
             "frequency": raw["frequency"].to_numpy(dtype="int64"),
-            "monetary": raw["monetary"].to_numpy(dtype="float64"),
+            "monetary": raw["sales"].to_numpy(dtype="float64"),
             "first_purchase": pd.to_datetime(raw["first_ns"].to_numpy(dtype="int64"), unit="ns"),
             "last_purchase": pd.to_datetime(last, unit="ns"),
             "recency_days": (now - last) // _DAY_NS,
@@ -199,30 +237,16 @@ def _rfm_order(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- deciles
-def _deciles_sql(periods: list[str | None], table: str) -> str:
-    """Sales per customer and period for every asked period (``GROUPING SETS``), ranked."""
-    named = [p for p in periods if p is not None]
-    truncs = "".join(f", date_trunc('{p}', ts) AS p_{p}" for p in named)
-    sets = ", ".join(["(customer_id)" if p is None else f"(customer_id, p_{p})" for p in periods])
-    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in named) or "WHEN 1=0 THEN ''"
-    period = f"coalesce({', '.join(f'p_{p}' for p in named)})" if named else "NULL"
-    return f"""
-        WITH dated AS (SELECT customer_id, ts, value{truncs} FROM {table}),
-        sales AS (
-            SELECT CASE {level} ELSE 'all' END AS level, {period} AS period,
-                   customer_id, sum(value) AS sales
-            FROM dated GROUP BY GROUPING SETS ({sets})
-        ),
-        ranked AS (
-            SELECT *, row_number() OVER w AS rank,
-                   count(*) OVER (PARTITION BY level, period) AS n
-            FROM sales
-            WINDOW w AS (PARTITION BY level, period ORDER BY round(sales, 6) DESC, customer_id)
-        )
-        SELECT level, period, customer_id, sales, rank, (10 * (rank - 1)) // n + 1 AS decile
-        FROM ranked ORDER BY level, period, rank
-    """
-
+_DECILES_SQL = """
+WITH ranked AS (
+    SELECT level, period, customer_id, sales, row_number() OVER w AS rank,
+           count(*) OVER (PARTITION BY level, period) AS n
+    FROM {base} WHERE level IN ({levels})
+    WINDOW w AS (PARTITION BY level, period ORDER BY round(sales, 6) DESC, customer_id)
+)
+SELECT level, period, customer_id, sales, rank, (10 * (rank - 1)) // n + 1 AS decile
+FROM ranked ORDER BY level, period, rank
+"""
 
 # Per-line sales when some receipt spans two days or two customers (rare): exact periods.
 _LINE_SALES = '(SELECT customer_id, "timestamp" AS ts, CAST(amount AS DOUBLE) AS value FROM tx)'
@@ -231,7 +255,11 @@ _LINE_SALES = '(SELECT customer_id, "timestamp" AS ts, CAST(amount AS DOUBLE) AS
 def _deciles(
     con: duckdb.DuckDBPyConnection, periods: list[str | None], exact_receipts: bool
 ) -> dict[str | None, pd.DataFrame]:
-    raw = con.execute(_deciles_sql(periods, "r" if exact_receipts else _LINE_SALES)).df()
+    if exact_receipts:
+        base = "cp"
+    else:
+        base = f"({_grouped_sql(_LINE_SALES, periods, 'sum(value) AS sales')})"
+    raw = con.execute(_DECILES_SQL.format(base=base, levels=_levels(periods))).df()
     out: dict[str | None, pd.DataFrame] = {}
     for p in periods:
         part = raw[raw["level"] == ("all" if p is None else p)]
@@ -279,30 +307,13 @@ def _decile_table(cd: pd.DataFrame, period: str | None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- indicators
-def _indicators_sql(periods: list[str]) -> str:
-    """The indicators of several periods in one ``GROUPING SETS`` query on the receipts.
-
-    Distinct customers are counted by flagging a receipt that is its customer's first in
-    a period (ordered by customer and time once), as ``kpi.indicators_all`` does.
-    """
-    truncs = ", ".join(f"date_trunc('{p}', ts) AS p_{p}" for p in periods)
-    flags = ", ".join(
-        f"CAST(p_{p} IS DISTINCT FROM lag(p_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
-    )
-    customers = ", ".join(f"sum(first_in_{p}) AS customers_{p}" for p in periods)
-    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
-    sets = ", ".join(f"(p_{p})" for p in periods)
-    return f"""
-        WITH dated AS (SELECT customer_id, CAST(ts AS TIMESTAMP) AS ts, value, {truncs} FROM r),
-        flagged AS (
-            SELECT *, {flags} FROM dated WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
-        )
-        SELECT CASE {level} END AS level,
-               coalesce({", ".join(f"p_{p}" for p in periods)}) AS period,
-               coalesce(sum(value), 0) AS total_sales, count(*) AS visits,
-               max(value) AS max_basket, min(value) AS min_basket, {customers}
-        FROM flagged GROUP BY GROUPING SETS ({sets}) ORDER BY level, period
-    """
+# Indicators per period from the customers' rows: distinct customers are the rows.
+_INDICATORS_SQL = """
+SELECT level, period, coalesce(sum(sales), 0) AS total_sales, sum(visits) AS visits,
+       count(*) AS customers, max(max_basket) AS max_basket, min(min_basket) AS min_basket
+FROM cp WHERE level IN ({levels})
+GROUP BY level, period ORDER BY level, period
+"""
 
 
 def _finish_indicators(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -329,12 +340,8 @@ def _finish_indicators(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
 def _indicators(
     con: duckdb.DuckDBPyConnection, periods: list[str], unit: str
 ) -> dict[str, pd.DataFrame]:
-    raw = con.execute(_indicators_sql(periods)).df()
-    out = {}
-    for p in periods:
-        part = raw[raw["level"] == p].reset_index(drop=True)
-        out[p] = _finish_indicators(part.assign(customers=part[f"customers_{p}"]), unit)
-    return out
+    raw = con.execute(_INDICATORS_SQL.format(levels=_levels(periods))).df()
+    return {p: _finish_indicators(raw[raw["level"] == p], unit) for p in periods}
 
 
 # --------------------------------------------------------------------------- public
@@ -396,7 +403,10 @@ def aggregate(
     kpi_periods = _periods(periods, "periods", allow_none=False)
     with _session(data, memory_limit, temp_directory, threads) as (con, source):
         strict = summary or bool(decile_periods)
-        exact = _check_receipts(con, source, strict=strict, allow_returns=allow_returns)
+        exact = _build_receipts(con, source, strict=strict, allow_returns=allow_returns)
+        sets = [None] if summary or None in decile_periods else []
+        sets += list(dict.fromkeys([*kpi_periods, *(p for p in decile_periods if p)]))
+        con.execute(f"CREATE TEMP TABLE cp AS {_grouped_sql('r', sets, _CUSTOMER_MEASURES)}")
         return Aggregates(
             summary=_summary(con, source, as_of) if summary else None,
             deciles=_deciles(con, decile_periods, exact) if decile_periods else {},
