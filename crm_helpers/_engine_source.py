@@ -43,9 +43,13 @@ class Source:
 
     def resolve_as_of(self, con: duckdb.DuckDBPyConnection, as_of: object) -> pd.Timestamp:
         """``as_of`` checked, or midnight after the last purchase day (from the receipts)."""
-        first_ns, last_ns = con.execute(
-            "SELECT min(epoch_ns(ts)), max(epoch_ns(ts_max)) FROM r"
-        ).fetchone()
+        if self.frame is not None:
+            ts = self.frame["timestamp"]
+            first_ns, last_ns = ts.min().as_unit("ns").value, ts.max().as_unit("ns").value
+        else:
+            first_ns, last_ns = con.execute(
+                'SELECT min(epoch_ns("timestamp")), max(epoch_ns("timestamp")) FROM tx'
+            ).fetchone()
         if as_of is None:
             return pd.Timestamp(last_ns, unit="ns").normalize() + pd.Timedelta(days=1)
         moment = _as_timestamp(as_of, "as_of")

@@ -60,22 +60,26 @@ Data = pd.DataFrame | str | Path
 _DAY_NS = 86_400 * 10**9
 _RFM_FIRST = ["customer_id", "recency_days", "frequency", "monetary"]
 
-# Lines summed into receipts, once. A receipt keeps its customer (min and max, to
-# detect a receipt shared by two customers), its first and last line time and its value;
-# read from files, also its smallest line amount (to refuse returns in the same pass).
+# Lines summed into receipts, once: customer, first line time and value; when needed also
+# the last line time (receipts across midnight or across ``as_of``) and the smallest line
+# amount (returns in files, refused in the same pass). A receipt belongs to one customer,
+# as the schema requires (``validate_transactions`` checks it).
 _RECEIPTS_SQL = """
 CREATE TEMP TABLE r AS
-SELECT min(customer_id) AS customer_id, max(customer_id) AS customer_max,
-       min("timestamp") AS ts, max("timestamp") AS ts_max,
+SELECT any_value(customer_id) AS customer_id, min("timestamp") AS ts,
        sum(CAST(amount AS DOUBLE)) AS value{extra}
 FROM tx GROUP BY receipt_id
 """
 
-# Per customer (and period): what the summary, the deciles and the indicators need.
-_CUSTOMER_MEASURES = """count(*) AS visits, count(*) FILTER (WHERE value > 0) AS frequency,
-       sum(value) AS sales, max(value) AS max_basket, min(value) AS min_basket,
+# Per customer: what the summary and the deciles need.
+_CUSTOMERS_SQL = """
+CREATE TEMP TABLE cp AS
+SELECT 'all' AS level, NULL AS period, customer_id,
+       count(*) FILTER (WHERE value > 0) AS frequency, sum(value) AS sales,
        min(epoch_ns(ts)) FILTER (WHERE value > 0) AS first_ns,
-       max(epoch_ns(ts)) FILTER (WHERE value > 0) AS last_ns"""
+       max(epoch_ns(ts)) FILTER (WHERE value > 0) AS last_ns
+FROM r GROUP BY customer_id
+"""
 
 _SUMMARY_SQL = """
 SELECT customer_id,
@@ -159,29 +163,36 @@ def _checked_memory(value: str) -> str:
 
 
 def _build_receipts(
-    con: duckdb.DuckDBPyConnection, source: Source, *, strict: bool, allow_returns: bool
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    *,
+    strict: bool,
+    allow_returns: bool,
+    spans: bool,
 ) -> bool:
     """Sum the lines into receipts (table ``r``), refusing empty tables and returns.
 
-    Returns whether every receipt keeps one customer and one day (then deciles per period
-    can be taken from the receipts; otherwise from the lines).
+    With ``spans``, keep each receipt's last line time and return whether every receipt
+    lies within one day (then deciles per period can be taken from the receipts).
     """
     refuse = strict and not allow_returns
     if refuse and source.frame is not None:
         source.check_returns()
     on_files = refuse and source.frame is None
-    con.execute(_RECEIPTS_SQL.format(extra=", min(amount) AS min_amount" if on_files else ""))
-    n, smallest, mixed = con.execute(
+    extra = (', max("timestamp") AS ts_max' if spans else "") + (
+        ", min(amount) AS min_amount" if on_files else ""
+    )
+    con.execute(_RECEIPTS_SQL.format(extra=extra))
+    mixed = "CAST(ts AS DATE) <> CAST(ts_max AS DATE)" if spans else "false"
+    n, smallest, n_mixed = con.execute(
         f"""SELECT count(*), {"min(min_amount)" if on_files else "NULL"},
-                  count(*) FILTER (WHERE customer_id IS DISTINCT FROM customer_max
-                                   OR CAST(ts AS DATE) <> CAST(ts_max AS DATE))
-           FROM r"""
+                   count(*) FILTER (WHERE {mixed}) FROM r"""
     ).fetchone()
     if n == 0 and strict:
         raise DataValidationError("The transactions table is empty: it has no rows.")
     if on_files and smallest is not None and smallest <= 0:
         source.refuse_returns(smallest)
-    return mixed == 0
+    return n_mixed == 0
 
 
 def _grouped_sql(table: str, periods: list[str | None], measures: str) -> str:
@@ -198,10 +209,6 @@ def _grouped_sql(table: str, periods: list[str | None], measures: str) -> str:
         SELECT CASE {level} ELSE 'all' END AS level, {period} AS period, customer_id, {measures}
         FROM (SELECT customer_id, ts, value{truncs} FROM {table})
         GROUP BY GROUPING SETS ({sets})"""
-
-
-def _levels(periods: Iterable[str | None]) -> str:
-    return ", ".join("'all'" if p is None else f"'{p}'" for p in periods)
 
 
 # --------------------------------------------------------------------------- summary
@@ -241,7 +248,7 @@ _DECILES_SQL = """
 WITH ranked AS (
     SELECT level, period, customer_id, sales, row_number() OVER w AS rank,
            count(*) OVER (PARTITION BY level, period) AS n
-    FROM {base} WHERE level IN ({levels})
+    FROM {base}
     WINDOW w AS (PARTITION BY level, period ORDER BY round(sales, 6) DESC, customer_id)
 )
 SELECT level, period, customer_id, sales, rank, (10 * (rank - 1)) // n + 1 AS decile
@@ -255,11 +262,13 @@ _LINE_SALES = '(SELECT customer_id, "timestamp" AS ts, CAST(amount AS DOUBLE) AS
 def _deciles(
     con: duckdb.DuckDBPyConnection, periods: list[str | None], exact_receipts: bool
 ) -> dict[str | None, pd.DataFrame]:
-    if exact_receipts:
-        base = "cp"
-    else:
-        base = f"({_grouped_sql(_LINE_SALES, periods, 'sum(value) AS sales')})"
-    raw = con.execute(_DECILES_SQL.format(base=base, levels=_levels(periods))).df()
+    named = [p for p in periods if p is not None]
+    parts = ["SELECT level, period, customer_id, sales FROM cp"] if None in periods else []
+    if named:
+        table = "r" if exact_receipts else _LINE_SALES
+        parts.append(_grouped_sql(table, named, "sum(value) AS sales"))
+    base = f"({' UNION ALL '.join(parts)})"
+    raw = con.execute(_DECILES_SQL.format(base=base)).df()
     out: dict[str | None, pd.DataFrame] = {}
     for p in periods:
         part = raw[raw["level"] == ("all" if p is None else p)]
@@ -307,13 +316,32 @@ def _decile_table(cd: pd.DataFrame, period: str | None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- indicators
-# Indicators per period from the customers' rows: distinct customers are the rows.
-_INDICATORS_SQL = """
-SELECT level, period, coalesce(sum(sales), 0) AS total_sales, sum(visits) AS visits,
-       count(*) AS customers, max(max_basket) AS max_basket, min(min_basket) AS min_basket
-FROM cp WHERE level IN ({levels})
-GROUP BY level, period ORDER BY level, period
-"""
+def _indicators_sql(periods: list[str]) -> str:
+    """The indicators of several periods in one ``GROUPING SETS`` query on the receipts.
+
+    Distinct customers are counted without ``count(DISTINCT ...)`` (one hash table per
+    period): the receipts are ordered by customer and time once, a receipt is flagged when
+    it is its customer's first in a period, and the flags are summed (as ``kpi`` does).
+    """
+    truncs = ", ".join(f"date_trunc('{p}', ts) AS p_{p}" for p in periods)
+    flags = ", ".join(
+        f"CAST(p_{p} IS DISTINCT FROM lag(p_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
+    )
+    customers = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN sum(first_in_{p})" for p in periods)
+    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
+    return f"""
+        WITH dated AS (SELECT customer_id, CAST(ts AS TIMESTAMP) AS ts, value, {truncs} FROM r),
+        flagged AS (
+            SELECT *, {flags} FROM dated WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
+        )
+        SELECT CASE {level} END AS level,
+               coalesce({", ".join(f"p_{p}" for p in periods)}) AS period,
+               coalesce(sum(value), 0) AS total_sales, count(*) AS visits,
+               CASE {customers} END AS customers,
+               max(value) AS max_basket, min(value) AS min_basket
+        FROM flagged GROUP BY GROUPING SETS ({", ".join(f"(p_{p})" for p in periods)})
+        ORDER BY level, period
+    """
 
 
 def _finish_indicators(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -340,7 +368,7 @@ def _finish_indicators(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
 def _indicators(
     con: duckdb.DuckDBPyConnection, periods: list[str], unit: str
 ) -> dict[str, pd.DataFrame]:
-    raw = con.execute(_INDICATORS_SQL.format(levels=_levels(periods))).df()
+    raw = con.execute(_indicators_sql(periods)).df()
     return {p: _finish_indicators(raw[raw["level"] == p], unit) for p in periods}
 
 
@@ -403,10 +431,12 @@ def aggregate(
     kpi_periods = _periods(periods, "periods", allow_none=False)
     with _session(data, memory_limit, temp_directory, threads) as (con, source):
         strict = summary or bool(decile_periods)
-        exact = _build_receipts(con, source, strict=strict, allow_returns=allow_returns)
-        sets = [None] if summary or None in decile_periods else []
-        sets += list(dict.fromkeys([*kpi_periods, *(p for p in decile_periods if p)]))
-        con.execute(f"CREATE TEMP TABLE cp AS {_grouped_sql('r', sets, _CUSTOMER_MEASURES)}")
+        spans = as_of is not None or any(p is not None for p in decile_periods)
+        exact = _build_receipts(
+            con, source, strict=strict, allow_returns=allow_returns, spans=spans
+        )
+        if summary or None in decile_periods:
+            con.execute(_CUSTOMERS_SQL)
         return Aggregates(
             summary=_summary(con, source, as_of) if summary else None,
             deciles=_deciles(con, decile_periods, exact) if decile_periods else {},
