@@ -316,6 +316,15 @@ def _decile_table(cd: pd.DataFrame, period: str | None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- indicators
+# Integer keys of the periods (cheaper to compare than timestamps); weeks start on Monday.
+_PERIOD_KEYS = {
+    "year": "year(ts)",
+    "quarter": "year(ts) * 4 + quarter(ts)",
+    "month": "year(ts) * 12 + month(ts)",
+    "week": "(CAST(epoch(ts) AS BIGINT) // 86400 + 3) // 7",
+}
+
+
 def _indicators_sql(periods: list[str]) -> str:
     """The indicators of several periods in one ``GROUPING SETS`` query on the receipts.
 
@@ -323,9 +332,11 @@ def _indicators_sql(periods: list[str]) -> str:
     period): the receipts are ordered by customer and time once, a receipt is flagged when
     it is its customer's first in a period, and the flags are summed (as ``kpi`` does).
     """
-    truncs = ", ".join(f"date_trunc('{p}', ts) AS p_{p}" for p in periods)
+    truncs = ", ".join(
+        f"date_trunc('{p}', ts) AS p_{p}, {_PERIOD_KEYS[p]} AS k_{p}" for p in periods
+    )
     flags = ", ".join(
-        f"CAST(p_{p} IS DISTINCT FROM lag(p_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
+        f"CAST(k_{p} IS DISTINCT FROM lag(k_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
     )
     customers = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN sum(first_in_{p})" for p in periods)
     level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
