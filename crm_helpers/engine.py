@@ -74,7 +74,7 @@ FROM tx GROUP BY receipt_id
 # Per customer: what the summary and the deciles need.
 _CUSTOMERS_SQL = """
 CREATE TEMP TABLE cp AS
-SELECT 'all' AS level, NULL AS period, customer_id,
+SELECT customer_id,
        count(*) FILTER (WHERE value > 0) AS frequency, sum(value) AS sales,
        min(epoch_ns(ts)) FILTER (WHERE value > 0) AS first_ns,
        max(epoch_ns(ts)) FILTER (WHERE value > 0) AS last_ns
@@ -93,9 +93,12 @@ HAVING count(*) FILTER (WHERE value > 0) > 0
 ORDER BY customer_id
 """
 
-_SUMMARY_FROM_CP_SQL = """
-SELECT customer_id, frequency, sales, first_ns, last_ns FROM cp
-WHERE level = 'all' AND frequency > 0 ORDER BY customer_id
+# The customers (summary order) with their overall sales rank: summary and deciles at once.
+_RANKED_CUSTOMERS_SQL = """
+SELECT customer_id, frequency, sales, first_ns, last_ns,
+       row_number() OVER (ORDER BY round(sales, 6) DESC, customer_id) AS rank,
+       count(*) OVER () AS n
+FROM cp ORDER BY customer_id
 """
 
 # The receipts of the lines up to as_of, when some receipt straddles as_of.
@@ -212,18 +215,20 @@ def _grouped_sql(table: str, periods: list[str | None], measures: str) -> str:
 
 
 # --------------------------------------------------------------------------- summary
-def _summary(con: duckdb.DuckDBPyConnection, source: Source, as_of: object) -> pd.DataFrame:
+def _summary(
+    con: duckdb.DuckDBPyConnection, source: Source, as_of: object, ranked: pd.DataFrame
+) -> pd.DataFrame:
     moment = source.resolve_as_of(con, as_of)
     now = moment.as_unit("ns").value
-    if as_of is None:  # everything counts: the customers' rows of ``cp``
-        sql = _SUMMARY_FROM_CP_SQL
+    if as_of is None:  # everything counts: the customers of ``cp`` who bought
+        raw = ranked[ranked["frequency"].to_numpy() > 0]
     elif con.execute(
         "SELECT count(*) FROM r WHERE epoch_ns(ts) <= $1 AND epoch_ns(ts_max) > $1", [now]
     ).fetchone()[0]:  # some receipt straddles as_of: from the lines
-        sql = _SUMMARY_SQL.format(source=_LINE_RECEIPTS_SQL.format(now=now))
+        raw = con.execute(_SUMMARY_SQL.format(source=_LINE_RECEIPTS_SQL.format(now=now))).df()
     else:
-        sql = _SUMMARY_SQL.format(source=f"(SELECT * FROM r WHERE epoch_ns(ts) <= {now})")
-    raw = con.execute(sql).df()
+        where = f"(SELECT * FROM r WHERE epoch_ns(ts) <= {now})"
+        raw = con.execute(_SUMMARY_SQL.format(source=where)).df()
     last = raw["last_ns"].to_numpy(dtype="int64")
     out = pd.DataFrame(
         {
@@ -260,18 +265,15 @@ _LINE_SALES = '(SELECT customer_id, "timestamp" AS ts, CAST(amount AS DOUBLE) AS
 
 
 def _deciles(
-    con: duckdb.DuckDBPyConnection, periods: list[str | None], exact_receipts: bool
+    con: duckdb.DuckDBPyConnection, periods: list[str], exact_receipts: bool
 ) -> dict[str | None, pd.DataFrame]:
-    named = [p for p in periods if p is not None]
-    parts = ["SELECT level, period, customer_id, sales FROM cp"] if None in periods else []
-    if named:
-        table = "r" if exact_receipts else _LINE_SALES
-        parts.append(_grouped_sql(table, named, "sum(value) AS sales"))
-    base = f"({' UNION ALL '.join(parts)})"
+    """Deciles within each period of ``periods`` (names, not None)."""
+    table = "r" if exact_receipts else _LINE_SALES
+    base = f"({_grouped_sql(table, periods, 'sum(value) AS sales')})"
     raw = con.execute(_DECILES_SQL.format(base=base)).df()
     out: dict[str | None, pd.DataFrame] = {}
     for p in periods:
-        part = raw[raw["level"] == ("all" if p is None else p)]
+        part = raw[raw["level"] == p]
         table = pd.DataFrame(
             {
                 "customer_id": part["customer_id"].to_numpy(),
@@ -280,10 +282,25 @@ def _deciles(
                 "decile": part["decile"].to_numpy(dtype="int64"),
             }
         )
-        if p is not None:
-            table.insert(0, "period", pd.to_datetime(part["period"].to_numpy()))
+        table.insert(0, "period", pd.to_datetime(part["period"].to_numpy()))
         out[p] = table
     return out
+
+
+def _overall_deciles(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Deciles over the whole table from the ranked customers."""
+    rank = ranked["rank"].to_numpy(dtype="int64")
+    order = np.argsort(rank, kind="stable")
+    rank = rank[order]
+    n = ranked["n"].to_numpy(dtype="int64")[order]
+    return pd.DataFrame(
+        {
+            "customer_id": ranked["customer_id"].to_numpy()[order],
+            "sales": ranked["sales"].to_numpy(dtype="float64")[order],
+            "rank": rank,
+            "decile": (10 * (rank - 1)) // n + 1,
+        }
+    )
 
 
 def _decile_table(cd: pd.DataFrame, period: str | None) -> pd.DataFrame:
@@ -446,11 +463,17 @@ def aggregate(
         exact = _build_receipts(
             con, source, strict=strict, allow_returns=allow_returns, spans=spans
         )
+        ranked = None
         if summary or None in decile_periods:
             con.execute(_CUSTOMERS_SQL)
+            ranked = con.execute(_RANKED_CUSTOMERS_SQL).df()
+        named = [p for p in decile_periods if p is not None]
+        by_period = _deciles(con, named, exact) if named else {}
         return Aggregates(
-            summary=_summary(con, source, as_of) if summary else None,
-            deciles=_deciles(con, decile_periods, exact) if decile_periods else {},
+            summary=_summary(con, source, as_of, ranked) if summary else None,
+            deciles={
+                p: _overall_deciles(ranked) if p is None else by_period[p] for p in decile_periods
+            },
             indicators=_indicators(con, kpi_periods, source.unit) if kpi_periods else {},
         )
 
