@@ -355,3 +355,28 @@ def test_bad_arguments_are_clear() -> None:
         engine.aggregate(tx, memory_limit="lots")
     with pytest.raises(ValueError, match="not computed"):
         engine.aggregate(tx, deciles=[None]).decile_table("month")
+
+
+# --------------------------------------------------------------------------- docs/scaling.md
+def test_scaling_doc_indicator_query_matches(root) -> None:
+    """The Spark SQL of docs/scaling.md, run in DuckDB, gives the engine's indicators."""
+    import re
+
+    import duckdb
+
+    text = (root / "docs" / "scaling.md").read_text(encoding="utf-8")
+    sql = re.search(r'spark\.sql\("""(.*?)"""\)', text, re.S).group(1)
+    tx = random_tx(31)
+    receipts = tx.groupby("receipt_id", as_index=False).agg(
+        customer_id=("customer_id", "first"), ts=("timestamp", "min"), value=("amount", "sum")
+    )
+    con = duckdb.connect()
+    con.register("receipts", receipts)
+    doc = con.execute(sql).df()
+    res = engine.indicators_all(tx)
+    for p in PERIODS:
+        part = doc[doc["level"] == p].reset_index(drop=True)
+        mine = res[p]
+        assert part["period"].tolist() == mine["period"].tolist()
+        for col in kpi.INDICATORS:
+            np.testing.assert_allclose(part[col].to_numpy(float), mine[col].to_numpy(float))
