@@ -380,3 +380,10 @@ def test_scaling_doc_indicator_query_matches(root) -> None:
         assert part["period"].tolist() == mine["period"].tolist()
         for col in kpi.INDICATORS:
             np.testing.assert_allclose(part[col].to_numpy(float), mine[col].to_numpy(float))
+
+
+def test_empty_table_indicators_equal_helpers() -> None:
+    tx = random_tx(1, n_lines=20).iloc[:0]
+    for p, table in engine.indicators_all(tx).items():
+        assert len(table) == 0
+        assert_same(table, kpi.indicators(tx, p))
