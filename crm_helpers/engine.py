@@ -409,6 +409,33 @@ def _periods(values: Iterable[str | None], name: str, allow_none: bool) -> list:
     return values
 
 
+def _compute(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    as_of: object,
+    summary: bool,
+    decile_periods: list[str | None],
+    kpi_periods: list[str],
+    allow_returns: bool,
+) -> Aggregates:
+    strict = summary or bool(decile_periods)
+    spans = as_of is not None or any(p is not None for p in decile_periods)
+    exact = _build_receipts(con, source, strict=strict, allow_returns=allow_returns, spans=spans)
+    ranked = None
+    if summary or None in decile_periods:
+        con.execute(_CUSTOMERS_SQL)
+        ranked = con.execute(_RANKED_CUSTOMERS_SQL).df()
+    named = [p for p in decile_periods if p is not None]
+    by_period = _deciles(con, named, exact) if named else {}
+    return Aggregates(
+        summary=_summary(con, source, as_of, ranked) if summary else None,
+        deciles={
+            p: _overall_deciles(ranked) if p is None else by_period[p] for p in decile_periods
+        },
+        indicators=_indicators(con, kpi_periods, source.unit) if kpi_periods else {},
+    )
+
+
 def aggregate(
     data: Data,
     *,
@@ -448,34 +475,15 @@ def aggregate(
        customer_id  frequency  monetary  recency_days
     0            1          2      40.0             3
     1            2          1       5.0             1
-    >>> res.indicators["month"][["period", "total_sales", "customers"]]
-          period  total_sales  customers
-    0 2024-01-01         30.0          1
-    1 2024-02-01         15.0          2
+    >>> res.indicators["month"]["customers"].tolist()
+    [1, 2]
     >>> res.deciles[None]["decile"].tolist()
     [1, 6]
     """
     decile_periods = _periods(deciles, "deciles", allow_none=True)
     kpi_periods = _periods(periods, "periods", allow_none=False)
     with _session(data, memory_limit, temp_directory, threads) as (con, source):
-        strict = summary or bool(decile_periods)
-        spans = as_of is not None or any(p is not None for p in decile_periods)
-        exact = _build_receipts(
-            con, source, strict=strict, allow_returns=allow_returns, spans=spans
-        )
-        ranked = None
-        if summary or None in decile_periods:
-            con.execute(_CUSTOMERS_SQL)
-            ranked = con.execute(_RANKED_CUSTOMERS_SQL).df()
-        named = [p for p in decile_periods if p is not None]
-        by_period = _deciles(con, named, exact) if named else {}
-        return Aggregates(
-            summary=_summary(con, source, as_of, ranked) if summary else None,
-            deciles={
-                p: _overall_deciles(ranked) if p is None else by_period[p] for p in decile_periods
-            },
-            indicators=_indicators(con, kpi_periods, source.unit) if kpi_periods else {},
-        )
+        return _compute(con, source, as_of, summary, decile_periods, kpi_periods, allow_returns)
 
 
 def customer_summary(
