@@ -27,26 +27,45 @@ when present (join them with :func:`with_products`), member-only parts (membersh
 regions, prospects) need the member table and say so when it is missing.
 
 The package has one module per part of the report: :mod:`.base`, :mod:`.demand`,
-:mod:`.customers`, :mod:`.strategy`, :mod:`.cube`, :mod:`.kotler`, :mod:`.process`; every
+:mod:`.customers`, :mod:`.strategy`, :mod:`.cube`, :mod:`.kotler`, :mod:`.process`, and for the
+report's additions :mod:`.periods` (deciles by period, inferred indicators), :mod:`.industry`
+(supermarket and hotel presets), :mod:`.topics` (Part 2 and the six-hearts appendix); every
 public name is also available as ``crm_helpers.plan.<name>``.
 """
 
 from __future__ import annotations
 
-from crm_helpers.plan import base, cube, customers, demand, kotler, process, strategy
+from crm_helpers.plan import (
+    base,
+    cube,
+    customers,
+    demand,
+    industry,
+    kotler,
+    periods,
+    process,
+    strategy,
+    topics,
+)
 from crm_helpers.plan.base import *  # noqa: F403
 from crm_helpers.plan.cube import *  # noqa: F403
 from crm_helpers.plan.customers import *  # noqa: F403
 from crm_helpers.plan.demand import *  # noqa: F403
+from crm_helpers.plan.industry import *  # noqa: F403
 from crm_helpers.plan.kotler import *  # noqa: F403
+from crm_helpers.plan.periods import *  # noqa: F403
 from crm_helpers.plan.process import *  # noqa: F403
 from crm_helpers.plan.strategy import *  # noqa: F403
+from crm_helpers.plan.topics import *  # noqa: F403
 
 __all__ = [
     *base.__all__,
     *demand.__all__,
     *customers.__all__,
     *strategy.__all__,
+    *periods.__all__,
+    *industry.__all__,
+    *topics.__all__,
     *cube.__all__,
     *kotler.__all__,
     *process.__all__,

@@ -99,8 +99,10 @@ def latent_demand(
     The *later* period is the ``days`` days before ``end`` (default: midnight after the
     last day of ``tx``), the *earlier* period the ``days`` days before that. Growth is
     ``later / earlier − 1``; items whose earlier sales are below ``min_base`` (or zero) are
-    left out, so a tiny base cannot produce a huge growth rate. With ``classes`` the growth
-    is computed within each customer class.
+    left out, so a tiny base cannot produce a huge growth rate, and so are items that did not
+    grow (``growth <= 0``): latent demand never lists a shrinking product. With ``classes``
+    the growth is computed within each customer class. The table's ``attrs`` state the
+    base: ``min_base``, ``earlier`` and ``later`` (the two periods' first days).
 
     Returns
     -------
@@ -114,7 +116,6 @@ def latent_demand(
     >>> latent_demand(tx, days=10, end="2024-01-20")[["sku", "earlier", "later", "growth"]]
       sku  earlier  later  growth
     0   a     10.0   30.0     2.0
-    1   b     10.0    5.0    -0.5
     """
     require_columns(tx, ["customer_id", item, "timestamp", "amount"], "transactions")
     if days <= 0:
@@ -145,10 +146,13 @@ def latent_demand(
     t.columns.name = None
     t = t[(t["earlier"] > 0) & (t["earlier"] >= min_base)].copy()
     t["growth"] = t["later"] / t["earlier"] - 1
+    t = t[t["growth"] > 0]
     t = t.sort_values(group + ["growth", item], ascending=[True] * len(group) + [False, True])
     t["rank"] = (t.groupby(group).cumcount() if group else pd.Series(range(len(t)), t.index)) + 1
     t = t[t["rank"] <= n]
-    return t[group + ["rank", *keys, "earlier", "later", "growth"]].reset_index(drop=True)
+    out = t[group + ["rank", *keys, "earlier", "later", "growth"]].reset_index(drop=True)
+    out.attrs.update(min_base=float(min_base), earlier=start, later=mid)
+    return out
 
 
 def opinion_leaders(

@@ -5,18 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_helpers._catalogue import KOTLER_LEVEL_NAMES
+
 __all__ = ["kotler_level", "kotler_matrix", "KOTLER_LEVELS"]
 
 KOTLER_LEVELS = pd.DataFrame(
-    [
-        ("basic", "基本型", "sell the product; no follow-up"),
-        ("reactive", "被动型", "sell, and invite the customer to call with questions or complaints"),
-        ("accountable", "负责型", "call the customer after the sale to check satisfaction and ask for improvements"),
-        ("proactive", "能动型", "contact the customer from time to time with improvements and new offers"),
-        ("partnership", "伙伴型", "work continuously with the customer to create value together"),
-    ],
-    columns=["level", "name_zh", "what_the_company_does"],
-)  # fmt: skip
+    [(k, zh, en, what_en, what_zh) for k, zh, en, what_zh, what_en in KOTLER_LEVEL_NAMES],
+    columns=["level", "name_zh", "name_en", "what_the_company_does", "what_zh"],
+)
 """Kotler's five relationship levels (关系营销的五个层次)."""
 
 _KOTLER = {
@@ -61,7 +57,7 @@ def kotler_level(
     relationship is worth a partnership.
 
     Returns a Series: ``level``, ``name_zh``, ``customers_class``, ``margin_class``,
-    ``reasoning``.
+    ``reasoning`` (English) and ``reasoning_zh``.
 
     >>> kotler_level(50_000, 0.10)["level"]
     'basic'
@@ -92,9 +88,18 @@ def kotler_level(
             "partnership": "few customers with high margins: each relationship deserves joint work.",
         }[level]
     )  # fmt: skip
+    cz = {"few": "少", "medium": "中等", "many": "多"}[cclass]
+    mz = {"low": "低", "medium": "中等", "high": "高"}[mclass]
+    reasoning_zh = (
+        f"客户数 {n_customers:,.0f} 属于「{cz}」(少 < {few:,.0f} ≤ 中等 < {many:,.0f} ≤ 多), "
+        f"边际利润率 {margin_rate:.1%} 属于「{mz}」(低 < {low:.0%} ≤ 中等 < {high:.0%} ≤ 高)。"
+        f"按科特勒的客户数 × 边际利润矩阵, 选择「{zh}」关系: "
+        + KOTLER_LEVELS.set_index("level").loc[level, "what_zh"]
+        + "。"
+    )
     return pd.Series(
         {"level": level, "name_zh": zh, "customers_class": cclass, "margin_class": mclass,
-         "reasoning": reasoning}
+         "reasoning": reasoning, "reasoning_zh": reasoning_zh}
     )  # fmt: skip
 
 

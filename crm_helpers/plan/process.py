@@ -166,6 +166,7 @@ def run_round(
     seed: int = 0,
     model_features: Sequence[str] = _MODEL_FEATURES,
     C: float = 1.0,
+    priority: pd.Series | None = None,
 ) -> CampaignRound:
     """Run one round of the CRM process (知识发现 → 目标与营销计划 → 客户互动 → 分析与改进).
 
@@ -173,7 +174,8 @@ def run_round(
       contacts the ``budget`` customers with the highest ``rfm_score`` (ties: most recent
       ``recency_days``, then ``customer_id``), except that ``explore_share`` of the budget goes
       to a random sample of the others — a test cell (测试组) from which the next round can
-      learn what the rule misses.
+      learn what the rule misses. ``priority`` (optional, boolean by ``customer_id``, e.g.
+      the focus classes found in the cube) puts its customers first, before the RFM score.
     * **Round 2** (``previous`` given): a scikit-learn logistic regression (on
       standardised, log-transformed ``model_features``, by default the RFM score, the
       share of lines bought on promotion and the receipts of the last 90 days) is fitted
@@ -211,8 +213,13 @@ def run_round(
     model = None
     learned = pd.DataFrame()
     if previous is None:
-        order = features.assign(_id=features.index).sort_values(
-            ["rfm_score", "recency_days", "_id"], ascending=[False, True, True]
+        first = (
+            priority.reindex(features.index, fill_value=False).astype(bool)
+            if priority is not None
+            else False
+        )
+        order = features.assign(_id=features.index, _first=first).sort_values(
+            ["_first", "rfm_score", "recency_days", "_id"], ascending=[False, False, True, True]
         )
         n_explore = int(round(explore_share * budget))
         chosen = list(order.index[: budget - n_explore])
