@@ -40,17 +40,32 @@ _CARD_FIELDS = [
 ]  # fmt: skip
 
 
+_CARD_PURPOSE_ZH = {
+    "card_number": "在门店和线上识别会员, 印在卡面上", "customer_id": "把小票与会员连接起来的编号",
+    "name": "个性化称呼与服务", "gender": "顾客画像、商品组合", "birth_year": "年龄分组、生日优惠",
+    "phone": "短信/APP联系; 无卡时识别会员", "email": "电子邮件营销", "city": "门店网络、区域优惠",
+    "region": "会员的区域结构", "income_band": "价值潜力、价格档次", "join_date": "会龄、欢迎计划、生命周期",
+    "acquisition_channel": "判断哪些入会渠道带来好会员", "consent": "联系许可: 任何营销活动之前必须取得 (个人信息保护法)",
+}  # fmt: skip
+_TYPE_ZH = {"string": "文本", "integer": "整数", "category": "类别", "datetime": "日期",
+            "boolean": "是/否"}  # fmt: skip
+
+
 def membership_card_design() -> pd.DataFrame:
     """The membership card's application form (会员卡设计) as data: one row per field.
 
     Columns: ``field``, ``name_zh``, ``type``, ``source`` (the member table's column, or how
-    it is obtained) and ``purpose`` (what the CRM plan uses it for).
+    it is obtained), ``purpose`` (what the CRM plan uses it for), and in Chinese ``type_zh``
+    and ``purpose_zh``.
 
     >>> card = membership_card_design()
     >>> card.loc[0, ["field", "name_zh"]].tolist()
     ['card_number', '会员卡号']
     """
-    return pd.DataFrame(_CARD_FIELDS, columns=["field", "name_zh", "type", "source", "purpose"])
+    out = pd.DataFrame(_CARD_FIELDS, columns=["field", "name_zh", "type", "source", "purpose"])
+    out["type_zh"] = out["type"].str.split().str[0].map(_TYPE_ZH)
+    out["purpose_zh"] = out["field"].map(_CARD_PURPOSE_ZH)
+    return out
 
 
 _PRODUCT_COLUMNS = (

@@ -130,17 +130,29 @@ _FILE_FIELDS = [
 ]  # fmt: skip
 
 
+_FILE_PURPOSE_ZH = {
+    "customer_id": "主键", "name": "服务与称呼", "gender": "顾客画像", "age": "人生阶段",
+    "city_zh": "区域计划", "region": "区域计划", "join_date": "会龄", "first_purchase": "生命周期",
+    "last_purchase": "最近购买、流失风险", "recency_days": "RFM中的R", "frequency": "RFM中的F",
+    "monetary": "RFM中的M", "avg_basket": "向上销售潜力", "value_decile": "优先级",
+    "top_category": "个性化优惠、交叉销售", "n_categories": "购买广度、交叉销售",
+    "stage": "适用哪种策略", "customer_class": "服务等级、联系频率",
+}  # fmt: skip
+
+
 def customer_file_design() -> pd.DataFrame:
     """The customer file (客户档案) design as data: ``field``, ``name_zh``, ``group`` (basic,
-    behaviour, value, preference, lifecycle, class), ``derivation``, ``purpose``.
+    behaviour, value, preference, lifecycle, class), ``derivation``, ``purpose``, and in
+    Chinese ``group_zh`` and ``purpose_zh``.
     :func:`customer_file` builds a file with these fields.
 
     >>> customer_file_design()["group"].str.split().str[0].unique().tolist()
     ['basic', 'behaviour', 'value', 'preference', 'lifecycle', 'class']
     """
-    return pd.DataFrame(
-        _FILE_FIELDS, columns=["field", "name_zh", "group", "derivation", "purpose"]
-    )
+    out = pd.DataFrame(_FILE_FIELDS, columns=["field", "name_zh", "group", "derivation", "purpose"])
+    out["group_zh"] = out["group"].str.split().str[-1]
+    out["purpose_zh"] = out["field"].map(_FILE_PURPOSE_ZH)
+    return out
 
 
 def customer_file(

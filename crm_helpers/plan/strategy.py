@@ -32,7 +32,24 @@ STRATEGY_DIRECTIONS = pd.DataFrame(
     ],
     columns=["direction", "name_zh", "goal", "target", "actions", "measure"],
 )  # fmt: skip
-"""The five strategy directions (五大策略方向) of a CRM plan as a table."""
+"""The five strategy directions (五大策略方向) of a CRM plan as a table (English and Chinese)."""
+
+STRATEGY_DIRECTIONS["goal_zh"] = [
+    "赢得新客户和首次购买", "让有价值的客户继续购买", "提升每位客户的价值: 交叉销售与向上销售",
+    "把流失的客户请回来", "把最好的客户变成忠诚的推荐者",
+]  # fmt: skip
+STRATEGY_DIRECTIONS["target_zh"] = [
+    "未购买的会员 (潜在客户)、与最佳客户相似的人", "最近购买间隔变长的有价值客户",
+    "只在少数品类购买的活跃客户", "过去有价值、已沉睡或流失的客户", "冠军客户和忠诚客户",
+]  # fmt: skip
+STRATEGY_DIRECTIONS["actions_zh"] = [
+    "欢迎券、首购礼、推荐奖励", "个性化提醒、积分奖励、服务回访", "推荐新品类、组合销售、升级",
+    "唤醒优惠、询问离开原因并改进", "VIP等级、专属活动、推荐计划",
+]  # fmt: skip
+STRATEGY_DIRECTIONS["measure_zh"] = [
+    "新购买客户数、获客成本", "重复购买率、流失率", "人均购买品类数、客单价", "唤醒率",
+    "钱包份额、推荐人数、前10%客户保持率",
+]  # fmt: skip
 
 _DIRECTIONS = tuple(STRATEGY_DIRECTIONS["direction"])
 
