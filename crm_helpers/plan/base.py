@@ -11,6 +11,7 @@ from crm_helpers.plan._common import _TX
 from crm_helpers.schema import DataValidationError, require_columns
 
 __all__ = [
+    "pick",
     "membership_card_design",
     "with_products",
     "receipt_view",
@@ -66,6 +67,17 @@ def membership_card_design() -> pd.DataFrame:
     out["type_zh"] = out["type"].str.split().str[0].map(_TYPE_ZH)
     out["purpose_zh"] = out["field"].map(_CARD_PURPOSE_ZH)
     return out
+
+
+def pick(df: pd.DataFrame, columns: list[str], n: int = 10) -> pd.DataFrame:
+    """The first ``n`` rows of ``df`` with those of ``columns`` it has, in that order: a table
+    that fits a printed page whatever the data set's columns.
+
+    >>> pick(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), ["b", "zz"], 1)
+       b
+    0  3
+    """
+    return df[[c for c in columns if c in df.columns]].head(n)
 
 
 _PRODUCT_COLUMNS = (
