@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from crm_helpers import segment
+import matplotlib as mpl
+
+from crm_helpers import plots, segment
 from crm_helpers.plan_report.context import PlanContext, prepare
 from crm_helpers.plan_report.document import PlanDocument, cjk_share
 from crm_helpers.plan_report.group import group_part
@@ -52,6 +54,20 @@ def build_report(
         check_choice("report_parts", p, PARTS)
     if not parts:
         raise ValueError(f"report_parts is empty; choose some of {list(PARTS)}.")
+    with mpl.rc_context(_cjk_rc()):
+        return _build(ctx, parts, students)
+
+
+def _cjk_rc() -> dict[str, object]:
+    """matplotlib settings that draw the report's Chinese figure text (a CJK font first)."""
+    font = plots.find_cjk_font()
+    if font is None:
+        return {}
+    return {"font.family": "sans-serif", "axes.unicode_minus": False,
+            "font.sans-serif": [font, *mpl.rcParams["font.sans-serif"]]}  # fmt: skip
+
+
+def _build(ctx: PlanContext, parts: Sequence[str], students: Sequence[str] | None) -> PlanDocument:
     name = ctx.profile["company_name"]
     doc = PlanDocument(
         f"{name}: 客户关系管理CRM方案设计" if ctx.language == "zh" else f"{name}: CRM plan design",
