@@ -207,9 +207,9 @@ def plot_two_rounds(
     for j, (texts, name) in enumerate(zip(rounds, round_names, strict=True)):
         ax.text(xs[j], 0.97, name, ha="center", va="center", fontsize=14, weight="bold")
         for k, (head, text) in enumerate(zip(steps, texts, strict=True)):
-            _box(ax, xs[j], ys[k], 0.44, 0.18, f"{head}\n{text}", colors[k], 8.5, 24)
+            _box(ax, xs[j], ys[k], 0.44, 0.19, f"{head}\n{text}", colors[k], 8.5, 21)
             if k < len(steps) - 1:
-                _arrow(ax, (xs[j], ys[k] - 0.09), (xs[j], ys[k + 1] + 0.09))
+                _arrow(ax, (xs[j], ys[k] - 0.095), (xs[j], ys[k + 1] + 0.095))
     _arrow(ax, (xs[0] + 0.22, ys[-1]), (xs[1] - 0.22, ys[0]), "", "#c0504d")
     ax.text(0.5, (ys[0] + ys[-1]) / 2, _wrap(learning, 6), ha="center", va="center",
             fontsize=9, color="#c0504d", bbox={"fc": "white", "ec": "#c0504d"})  # fmt: skip

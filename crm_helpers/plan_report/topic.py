@@ -62,20 +62,31 @@ def round_texts(
     4
     """
     v = findings.set_index("axis")["value"]
+    share = findings.set_index("axis")["share"] if "share" in findings else pd.Series(dtype=float)
     s1, s2 = rounds.round1.summary, rounds.round2.summary
     coef = rounds.round2.learned
-    top = VALUE_LABELS.get(coef.iloc[0]["feature"], coef.iloc[0]["feature"]) if len(coef) else "—"
+    feats = [VALUE_LABELS.get(f, f) for f in coef["feature"]] if len(coef) else ["—"]
+    signs = ", ".join(f"{VALUE_LABELS.get(r.feature, r.feature)} {'+' if r.coefficient > 0 else '−'}"
+                      for r in coef.itertuples()) if len(coef) else "—"  # fmt: skip
+    focus = f"{share['customer']:.0%}" if "customer" in share else "—"
+    cpr = [s.get("cost_per_response", float("nan")) for s in (s1, s2)]
     one = [
-        f"三维框架: 重点客户组 {v['customer']}; 主力品类 {v['product']}; 主要行为 {v['behaviour']}; 交叉销售机会 {v['gap']}",
-        f"重点客户组优先, 按RFM总分选 {int(s1['contacts'])} 人 (含随机测试组); 优惠: {topic['offer_zh']}",
-        f"发出 {int(s1['contacts'])} 次接触, 实际响应 {int(s1['responses'])} 人, 预期响应 {s1['expected_responses']:.1f} 人",
-        f"预期响应率 {s1['expected_response_rate']:.1%}, 投资回报率 {s1['expected_roi']:.0%}; 按响应分析客户特征",
+        f"三维框架切片: 重点客户组 {v['customer']} (销售占比 {focus}); 主力品类 {v['product']}; "
+        f"主要行为 {v['behaviour']}; 交叉销售机会 {v['gap']}",
+        f"重点客户组优先, 按RFM总分选 {int(s1['contacts'])} 人, 含随机测试组供下一轮学习; "
+        f"优惠: {topic['offer_zh']}; 成本 {s1.get('cost', 0):,.0f} 元",
+        f"发出 {int(s1['contacts'])} 次接触 (优惠8周内有效); 实际响应 {int(s1['responses'])} 人, "
+        f"按模拟真值预期响应 {s1['expected_responses']:.1f} 人",
+        f"预期响应率 {s1['expected_response_rate']:.1%}, 投资回报率 {s1['expected_roi']:.0%}, "
+        f"每响应成本 {cpr[0]:.1f} 元; 按客户特征比较响应, 找出规则遗漏的客户",
     ]
     two = [
-        f"从第一轮的响应学习: 逻辑回归模型, 最重要的特征是「{top}」",
-        f"同样预算, 按模型得分选前 {int(s2['contacts'])} 人; 优惠不变",
-        f"发出 {int(s2['contacts'])} 次接触, 实际响应 {int(s2['responses'])} 人, 预期响应 {s2['expected_responses']:.1f} 人",
-        f"预期响应率 {s2['expected_response_rate']:.1%} (第一轮 {s1['expected_response_rate']:.1%}), 投资回报率 {s2['expected_roi']:.0%}",
+        f"从第一轮的响应学习: 逻辑回归模型; 最重要的特征「{feats[0]}」; 系数方向: {signs}",
+        f"同样预算, 按模型得分选前 {int(s2['contacts'])} 人; 优惠不变, 只改变目标客户",
+        f"发出 {int(s2['contacts'])} 次接触; 实际响应 {int(s2['responses'])} 人, 预期响应 "
+        f"{s2['expected_responses']:.1f} 人 (第一轮 {s1['expected_responses']:.1f} 人)",
+        f"预期响应率 {s2['expected_response_rate']:.1%} (第一轮 {s1['expected_response_rate']:.1%}), "
+        f"投资回报率 {s2['expected_roi']:.0%}, 每响应成本 {cpr[1]:.1f} 元; 下一轮继续保留测试组",
     ]
     return [one, two]
 
