@@ -207,7 +207,7 @@ def plot_two_rounds(
     for j, (texts, name) in enumerate(zip(rounds, round_names, strict=True)):
         ax.text(xs[j], 0.97, name, ha="center", va="center", fontsize=14, weight="bold")
         for k, (head, text) in enumerate(zip(steps, texts, strict=True)):
-            _box(ax, xs[j], ys[k], 0.44, 0.19, f"{head}\n{text}", colors[k], 8.5, 21)
+            _box(ax, xs[j], ys[k], 0.44, 0.19, f"【{head}】\n{text}", colors[k], 10, 19)
             if k < len(steps) - 1:
                 _arrow(ax, (xs[j], ys[k] - 0.095), (xs[j], ys[k + 1] + 0.095))
     _arrow(ax, (xs[0] + 0.22, ys[-1]), (xs[1] - 0.22, ys[0]), "", "#c0504d")
