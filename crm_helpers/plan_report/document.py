@@ -97,6 +97,7 @@ VALUE_LABELS: dict[str, str] = {
 }  # fmt: skip
 
 _SHARE = re.compile(r"(share|rate|growth|penetration|roi|weight)$")
+_INTLIKE = {"customer_class", "value_decile", "group", "decile", "sales_decile", "age", "rank"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -132,10 +133,17 @@ def _fmt(col: str, v: object) -> str:
     if isinstance(v, (int,)) or (hasattr(v, "dtype") and "int" in str(getattr(v, "dtype", ""))):
         return f"{int(v):,}"
     if isinstance(v, float):
+        if col in _INTLIKE and float(v).is_integer():
+            return f"{int(v)}"
         if _SHARE.search(str(col)):
             return f"{v:.1%}"
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
     return str(v)
+
+
+def _width(text: str) -> float:
+    """Printed width of a text in Latin characters (a Chinese character is about 1.8)."""
+    return len(text) + 0.8 * len(_CJK.findall(text))
 
 
 def _colgroup(rows: pd.DataFrame, cols: Sequence[str], heads: Sequence[str]) -> str:
@@ -143,8 +151,9 @@ def _colgroup(rows: pd.DataFrame, cols: Sequence[str], heads: Sequence[str]) -> 
     so that long texts get room and short numbers do not."""
     weights = []
     for c, h in zip(cols, heads, strict=True):
-        longest = max([len(str(h)) * 0.7, *(len(str(v)) for v in rows[c].head(40))])
-        weights.append(min(max(longest, 4), 40))
+        head = min(_width(str(h)), 10)  # a long heading may wrap, a number should not
+        longest = max([head, *(_width(str(v)) for v in rows[c].head(40))])
+        weights.append(min(max(longest, 5), 40))
     total = sum(weights) or 1
     return (
         "<colgroup>"
