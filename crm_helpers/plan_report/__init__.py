@@ -19,7 +19,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from crm_helpers import plots, segment
+from crm_helpers import plan, plots, segment
 from crm_helpers.plan_report.context import PlanContext, prepare
 from crm_helpers.plan_report.document import PlanDocument, cjk_share
 from crm_helpers.plan_report.group import group_part
@@ -91,9 +91,17 @@ def instructor_key(ctx: PlanContext) -> PlanDocument:
     )
     deciles = segment.decile_table(ctx.tx)
     top = float(deciles.loc[deciles["decile"] == 1, "sales_share"].iloc[0])
+    first = plan.sales_deciles(ctx.tx).set_index("sales_decile").loc[1, "customer_share"]
+    n = int(ctx.tx["customer_id"].nunique())
+    level = plan.kotler_level(n, ctx.margin_rate, customer_thresholds=ctx.preset["customer_thresholds"],
+                              margin_thresholds=ctx.preset["margin_thresholds"])  # fmt: skip
+    inferred = plan.infer_indicators(ctx.assumptions)
+    doc.para("学生报告中应出现的关键数值 (用于评阅; 不属于学生报告)。")
     doc.key_values(
-        [("客户数", int(ctx.tx["customer_id"].nunique())), ("前10%客户的销售占比", f"{top:.1%}"),
-         ("毛利率", f"{ctx.margin_rate:.1%}"), ("分配的专题", "; ".join(f"{s}: {t}" for s, t in ctx.assignments))],
+        [("客户数", n), ("前10%客户的销售占比", f"{top:.1%}"),
+         ("第一个销售十分位所需客户占比", f"{first:.1%}"), ("毛利率", f"{ctx.margin_rate:.1%}"),
+         ("科特勒关系水平", level["name_zh"]), ("推断年销售额 (按假设)", f"{inferred.loc['total_sales', 'year']:,.0f}"),
+         ("分配的专题", "; ".join(f"{s}: {t}" for s, t in ctx.assignments))],
         ("要点", "数值"),
     )  # fmt: skip
     return doc
