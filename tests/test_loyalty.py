@@ -341,19 +341,3 @@ def test_repurchase_and_retention_by_hand():
     assert r["retention_rate"].iloc[1] == 0.5
     with pytest.raises(ValueError, match="period must be one of"):
         loyalty.repeat_and_retention(tx, "fortnight")
-
-
-# ----------------------------------------------------------------------------- win-back
-
-
-def test_winback_by_hand():
-    ranked = loyalty.winback_list(pd.Series({1: 1000.0, 2: 200.0, 3: 50.0}),
-                                  pd.Series({1: 0.1, 2: 0.8, 3: 0.9}))  # fmt: skip
-    assert ranked.index.tolist() == [2, 1, 3]  # 160 > 100 > 45
-    ev = loyalty.winback_value(ranked, cost_per_contact=10.0, response_rate=0.25)
-    # 0.25 × 160 − 10 = 30; + 0.25 × 100 − 10 = 45; + 0.25 × 45 − 10 = 46.25
-    assert ev["net_value"].tolist() == pytest.approx([30.0, 45.0, 46.25])
-    with pytest.raises(ValueError, match="response_rate must be between 0 and 1"):
-        loyalty.winback_value(ranked, cost_per_contact=1, response_rate=25)
-    with pytest.raises(ValueError, match="risk must be probabilities"):
-        loyalty.winback_list(pd.Series({1: 1.0}), pd.Series({1: 1.5}))
