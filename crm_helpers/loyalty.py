@@ -894,6 +894,3 @@ def repeat_and_retention(tx: pd.DataFrame, period: str = "month") -> pd.DataFram
         columns=["period", "customers", "repeat_customers", "repurchase_rate", "retained",
                  "retention_rate"],
     )  # fmt: skip
-
-
-# ----------------------------------------------------------------------------- win-back
