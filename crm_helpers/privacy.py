@@ -295,7 +295,8 @@ def generalise(
         if level not in DATE_LEVELS:
             raise ValueError(f"dates[{col!r}] must be one of {list(DATE_LEVELS)}; got {level!r}.")
         when = pd.to_datetime(df[col], errors="coerce")
-        out[col] = when.dt.to_period(DATE_LEVELS[level]).astype(str).where(when.notna(), None)
+        text = when.dt.to_period(DATE_LEVELS[level]).astype(str).astype(object)
+        out[col] = text.where(when.notna(), None)
     for col, width in bands.items():
         out[col] = year_band(df[col], width)
     for col, mapping in maps.items():
