@@ -674,15 +674,22 @@ def _xy(table: pd.DataFrame, target: str, features: list[str] | None) -> tuple:
     require_columns(table, feats, "customer")
     non_num = [c for c in feats if not pd.api.types.is_numeric_dtype(table[c])]
     if non_num:
+        kinds = ", ".join(f"{c!r} ({table[c].dtype}, {table[c].nunique()} values)" for c in non_num)
         raise DataValidationError(
-            f"Features must be numeric; {non_num} are not. Encode them (pd.get_dummies) or "
-            "leave them out with features=[...]."
+            f"Features must be numeric; these are not: {kinds}. Encode them as 0/1 columns "
+            "(pd.get_dummies(table, columns=[...], dtype=int)) or leave them out with "
+            "features=[...]."
         )
     y = table[target]
     if not y.isin([0, 1, True, False]).all():
         raise DataValidationError(f"Column {target!r} must hold 0/1 (1 = churned).")
-    if table[feats].isna().any().any():
-        raise DataValidationError("The features have missing values; fill or drop them first.")
+    gaps = table[feats].isna().sum()
+    if gaps.any():
+        named = ", ".join(f"{c!r} ({n} rows)" for c, n in gaps[gaps > 0].items())
+        raise DataValidationError(
+            f"Missing values in the features: {named}. Fill them (e.g. with 0 or the median) "
+            "or leave those columns out with features=[...]."
+        )
     return table[feats].to_numpy(dtype="float64"), y.astype("int64").to_numpy(), feats
 
 

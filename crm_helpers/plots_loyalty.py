@@ -59,8 +59,13 @@ def plot_points_flow(by_period: pd.DataFrame, *, ax: Axes | None = None) -> Axes
 def plot_tier_migration(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """The tier migration matrix as a heat map (row shares if the matrix is normalised)."""
     ax = _ax(ax, (6, 5))
-    fmt = ".0%" if matrix.to_numpy().max() <= 1 else "d"
-    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax)
+    values = matrix.to_numpy(dtype="float64")
+    if values.size == 0 or np.isnan(values).all():
+        ax.text(0.5, 0.5, "no members in this window 该时段无会员", ha="center", va="center")
+        ax.set_axis_off()
+        return ax
+    fmt = ".0%" if np.nanmax(values) <= 1 else ".0f"
+    sns.heatmap(matrix.astype("float64"), annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax)
     ax.set_xlabel(f"tier at the end 期末等级 ({matrix.columns.name})")
     ax.set_ylabel(f"tier at the start 期初等级 ({matrix.index.name})")
     return ax

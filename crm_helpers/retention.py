@@ -28,7 +28,12 @@ from ._catalogue import LOYALTY_PROGRAMME_STEPS
 from .loyalty import _receipts
 from .schema import check_choice
 
-__all__ = ["retention_repurchase_link", "programme_steps", "target_check"]
+__all__ = [
+    "history_note",
+    "retention_repurchase_link",
+    "programme_steps",
+    "target_check",
+]
 
 _FREQ = {"month": "M", "quarter": "Q", "week": "W-SUN"}
 
@@ -41,6 +46,26 @@ def _visits(tx: pd.DataFrame, period: str) -> pd.DataFrame:
     p = r["timestamp"].dt.to_period(_FREQ[period])
     v = r.groupby([p.rename("p"), "customer_id"]).size().rename("visits").reset_index()
     return v
+
+
+def history_note(tx: pd.DataFrame, need_days: int, what: str) -> str:
+    """An empty string when ``tx`` covers at least ``need_days`` days; otherwise a note that
+    says what is skipped, how long the data are and how long they would need to be.
+
+    >>> tx = pd.DataFrame({"timestamp": pd.to_datetime(["2024-01-01", "2024-03-31"])})
+    >>> history_note(tx, 90, "churn model")
+    ''
+    >>> history_note(tx, 730, "tier migration")
+    'Skipped: tier migration needs at least 730 days of history; these data cover 90 days.'
+    """
+    if "timestamp" not in tx.columns or len(tx) == 0:
+        return f"Skipped: {what} needs dated purchases; these data have none."
+    days = int((tx["timestamp"].max() - tx["timestamp"].min()) / pd.Timedelta(days=1))
+    if days >= need_days:
+        return ""
+    return (
+        f"Skipped: {what} needs at least {need_days} days of history; these data cover {days} days."
+    )
 
 
 def retention_repurchase_link(tx: pd.DataFrame, period: str = "month") -> pd.DataFrame:

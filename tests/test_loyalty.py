@@ -306,8 +306,13 @@ def test_churn_model_bad_input():
     with pytest.raises(ValueError, match="Too few customers to fit a churn model"):
         loyalty.fit_churn_model(few)
     t = pd.DataFrame({"x": rng.normal(size=100), "churn": [0, 1] * 50, "city": "a"})
-    with pytest.raises(DataValidationError, match="Features must be numeric"):
+    with pytest.raises(DataValidationError, match=r"Features must be numeric.*'city'.*get_dummies"):
         loyalty.fit_churn_model(t)
+    holes = t.drop(columns="city").assign(x=lambda d: d["x"].mask(d.index < 3))
+    with pytest.raises(
+        DataValidationError, match=r"Missing values in the features: 'x' \(3 rows\)"
+    ):
+        loyalty.fit_churn_model(holes)
     with pytest.raises(DataValidationError, match="no column 'churned'"):
         loyalty.fit_churn_model(t, "churned")
     with pytest.raises(ValueError, match="model must be one of"):
@@ -341,3 +346,17 @@ def test_repurchase_and_retention_by_hand():
     assert r["retention_rate"].iloc[1] == 0.5
     with pytest.raises(ValueError, match="period must be one of"):
         loyalty.repeat_and_retention(tx, "fortnight")
+
+
+def test_tier_migration_plot_with_empty_rows_or_no_members():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from crm_helpers import plots_loyalty as lplots
+
+    m = pd.DataFrame([[0.5, 0.5], [np.nan, np.nan]], index=["basic", "gold"],
+                     columns=["basic", "gold"])  # fmt: skip
+    ax = lplots.plot_tier_migration(m)  # a tier with no members gives NaN shares
+    assert ax.texts[0].get_text() == "50%"
+    empty = lplots.plot_tier_migration(pd.DataFrame(np.nan, index=["a"], columns=["a"]))
+    assert "no members" in empty.texts[0].get_text()
