@@ -428,6 +428,13 @@ def assign_tiers(
     """
     when = _timestamp(as_of, "as_of")
     r = _receipts(tx)
+    if len(r) and not (r["timestamp"] < when).any():
+        first = r["timestamp"].min()
+        raise ValueError(
+            f"No purchases before as_of ({when.date()}): the data start on {first.date()}. "
+            f"Tiers need history before the snapshot date (a {window_days}-day window): "
+            "choose a later as_of or use data covering at least a year."
+        )
     r = r[r["timestamp"] < when]
     start = when - pd.Timedelta(days=window_days)
     ids = pd.Index(np.sort(r["customer_id"].unique()), name="customer_id")

@@ -360,3 +360,12 @@ def test_tier_migration_plot_with_empty_rows_or_no_members():
     assert ax.texts[0].get_text() == "50%"
     empty = lplots.plot_tier_migration(pd.DataFrame(np.nan, index=["a"], columns=["a"]))
     assert "no members" in empty.texts[0].get_text()
+
+
+def test_tiers_before_the_data_say_how_much_history_is_needed():
+    tx = pd.DataFrame({"customer_id": [1, 2], "receipt_id": [1, 2], "amount": [5.0, 6.0],
+                       "timestamp": pd.to_datetime(["2024-04-01", "2024-05-01"])})  # fmt: skip
+    with pytest.raises(ValueError, match=r"No purchases before as_of \(2024-01-01\).*2024-04-01"):
+        loyalty.assign_tiers(tx, "2024-01-01")
+    with pytest.raises(ValueError, match="at least a year"):
+        loyalty.tier_migration(tx, "2023-06-01", "2024-06-01")
