@@ -143,11 +143,12 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_winback(curve: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Net expected value of a win-back campaign against the number contacted."""
+    """Expected margin recovered minus cost of a win-back campaign against the number
+    contacted (:func:`crm_helpers.winback.winback_value`)."""
     ax = _ax(ax, (7, 4))
     sns.lineplot(data=curve, x="n_contacted", y="net_value", ax=ax)
     best = curve.loc[curve["net_value"].idxmax()]
     ax.axvline(best["n_contacted"], ls="--", color="grey")
-    ax.set_xlabel("customers contacted (by value × risk) 联系人数")
-    ax.set_ylabel("expected net value 期望净收益 (元)")
+    ax.set_xlabel("customers contacted (by margin recovered − cost) 联系人数")
+    ax.set_ylabel("expected net margin 期望净毛利 (元)")
     return ax
