@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crm_helpers._catalogue import PRIVACY_MEASURES
 from crm_helpers.schema import require_columns
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "release_k_anonymity",
     "k_anonymous_export",
     "l_diversity",
+    "privacy_measures",
 ]
 
 #: Date generalisation levels: month, quarter, year (never the day in an export).
@@ -379,3 +381,13 @@ def l_diversity(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: s
     g = df.groupby(qi, dropna=False, observed=True, sort=False)[sensitive]
     out = pd.DataFrame({"size": g.size(), "distinct": g.nunique(dropna=False)}).reset_index()
     return out.sort_values(["distinct", "size"], kind="stable").reset_index(drop=True)
+
+
+def privacy_measures() -> pd.DataFrame:
+    """Walmart's privacy measures (沃尔玛隐私保护合规措施) as the case lists them: encryption,
+    access control, compliance audits and staff privacy training.
+
+    >>> privacy_measures()["measure_zh"].tolist()[-1]
+    '员工隐私保护意识培训'
+    """
+    return pd.DataFrame(PRIVACY_MEASURES, columns=["measure_zh", "measure_en", "what"])
