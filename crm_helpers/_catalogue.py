@@ -212,3 +212,14 @@ SERVICE_INTENTS: list[tuple[str, str, str]] = [
     ("tier_benefits", "会员权益", "Benefits by tier are listed in the app under 会员等级."),
     ("complaint", "投诉", "person"),
 ]  # fmt: skip
+
+#: Who may read what (访问权限控制), by role: (role, Chinese, tables the role may read).
+#: "members_pseudonymised" is the member table with tokens; "members" holds names and phones.
+ROLE_ACCESS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("store_staff", "门店员工", ("points",)),
+    ("service_agent", "客服专员", ("points", "members")),
+    ("analyst", "数据分析师", ("transactions", "members_pseudonymised")),
+    ("marketing", "市场营销", ("members_pseudonymised", "campaign_list")),
+    ("data_protection", "数据保护官", ("points", "members", "transactions",
+                                     "members_pseudonymised", "campaign_list")),
+]  # fmt: skip

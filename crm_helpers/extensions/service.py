@@ -5,6 +5,10 @@ known intents (智能客服) and peer retailers' CRM figures for benchmarking (�
   its true ``intent`` (from :data:`crm_helpers._catalogue.SERVICE_INTENTS`), written from
   templates with fillers, typos-free but varied; a share ``ambiguous`` mixes two intents'
   words so that the classifier has something hard to do.
+* :func:`simulate_access_log` — staff (role, date of their last privacy training) and a
+  log of their reads and exports of customer tables, with planted violations (a role
+  reading a table it may not, staff whose training has lapsed, bulk exports) whose truth
+  is in the ``planted`` column: the material of a compliance audit (合规审计).
 * :func:`simulate_peers` — illustrative CRM figures of five peer retailers (同行), drawn
   around stated centres (:data:`PEER_CENTRES`). They are simulated, not published figures:
   chapter 07 says so wherever it shows them.
@@ -21,9 +25,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._catalogue import SERVICE_INTENTS
+from .._catalogue import ROLE_ACCESS, SERVICE_INTENTS
 
-__all__ = ["TEMPLATES", "PEER_CENTRES", "simulate_questions", "simulate_peers"]
+__all__ = [
+    "TEMPLATES",
+    "PEER_CENTRES",
+    "simulate_questions",
+    "simulate_peers",
+    "simulate_access_log",
+]
 
 #: Question templates per intent: (Chinese, English).
 TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
@@ -125,3 +135,56 @@ def simulate_peers(*, seed: int = 0, n_peers: int = 5) -> pd.DataFrame:
         values = rng.normal(centre, spread, n_peers)
         data[kpi] = np.clip(values, 0.01, 0.99) if centre < 1 else np.maximum(values, 1.0)
     return pd.DataFrame(data, index=pd.Index(names, name="peer")).round(3)
+
+
+def simulate_access_log(
+    n_staff: int = 40,
+    n_events: int = 800,
+    *,
+    seed: int = 0,
+    end: str = "2025-12-31",
+    lapsed_share: float = 0.15,
+    violation_share: float = 0.03,
+    bulk_share: float = 0.02,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Staff and their access log over the year before ``end``.
+
+    ``staff``: staff_id, role, trained_on (the last privacy training; a share
+    ``lapsed_share`` trained more than a year before ``end``). ``log``: staff_id, timestamp,
+    table, action (``read`` / ``export``), rows, planted (``""``, ``"outside_role"`` or
+    ``"bulk_export"``). Normal events read a table the role may read, a few hundred rows.
+
+    >>> staff, log = simulate_access_log(10, 50, seed=1)
+    >>> sorted(log.columns.tolist())
+    ['action', 'planted', 'rows', 'staff_id', 'table', 'timestamp']
+    """
+    rng = np.random.default_rng([seed, 7009])
+    stop = pd.Timestamp(end)
+    roles = [r for r, _, _ in ROLE_ACCESS]
+    allowed = {r: list(t) for r, _, t in ROLE_ACCESS}
+    tables = sorted({t for _, _, ts in ROLE_ACCESS for t in ts})
+    role = rng.choice(roles, n_staff, p=[0.4, 0.25, 0.15, 0.15, 0.05])
+    lapsed = rng.random(n_staff) < lapsed_share
+    age = np.where(lapsed, rng.integers(380, 900, n_staff), rng.integers(10, 340, n_staff))
+    staff = pd.DataFrame({"staff_id": [f"S{i:03d}" for i in range(1, n_staff + 1)],
+                          "role": role, "trained_on": stop - pd.to_timedelta(age, unit="D")})  # fmt: skip
+    who = rng.integers(0, n_staff, n_events)
+    kind = rng.random(n_events)
+    rows = []
+    for i, w in enumerate(who):
+        r = role[w]
+        when = stop - pd.Timedelta(minutes=int(rng.integers(1, 365 * 24 * 60)))
+        if kind[i] < violation_share and set(tables) - set(allowed[r]):
+            table = str(rng.choice(sorted(set(tables) - set(allowed[r]))))
+            rows.append((w, when, table, "read", int(rng.integers(1, 300)), "outside_role"))
+        elif kind[i] < violation_share + bulk_share:
+            table = str(rng.choice(allowed[r]))
+            rows.append((w, when, table, "export", int(rng.integers(5_000, 50_000)), "bulk_export"))
+        else:
+            action = "export" if rng.random() < 0.1 else "read"
+            rows.append(
+                (w, when, str(rng.choice(allowed[r])), action, int(rng.integers(1, 500)), "")
+            )
+    log = pd.DataFrame(rows, columns=["w", "timestamp", "table", "action", "rows", "planted"])
+    log.insert(0, "staff_id", staff["staff_id"].to_numpy()[log.pop("w").to_numpy()])
+    return staff, log.sort_values("timestamp", kind="stable").reset_index(drop=True)
