@@ -136,6 +136,17 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
     assert ld["classes_l1"] == (distinct.nunique() == 1).sum()
     assert values["export_audit"]["rows"] == len(export)
 
+    # compliance audit: it finds exactly the violations planted in the simulated access log
+    from crm_helpers.extensions.service import simulate_access_log
+
+    staff, log = simulate_access_log(seed=seed)
+    audit = pd.read_csv(out / "privacy_audit.csv").set_index("role")
+    assert audit.loc["all", "events"] == len(log)
+    assert audit.loc["all", "outside_role"] == (log["planted"] == "outside_role").sum()
+    assert audit.loc["all", "bulk_export"] == (log["planted"] == "bulk_export").sum()
+    lapsed = staff["trained_on"] + pd.Timedelta(days=365) < log["timestamp"].max()
+    assert values["privacy_training"]["trained"] == len(staff) - lapsed.sum()
+
     # benchmarking: the gap is ours minus the peer median; our basket straight from receipts
     bench = pd.read_csv(out / "benchmark.csv").set_index("kpi")
     assert np.allclose(bench["gap_to_median"], bench["ours"] - bench["peer_median"])
