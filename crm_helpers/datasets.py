@@ -895,17 +895,23 @@ def load_zh_reviews(sources: tuple[str, ...] = ("waimai", "online_shopping")) ->
 # --------------------------------------------------------------------------- entry point
 
 
-def _is_csv(source: object) -> bool:
-    return isinstance(source, (str, os.PathLike)) and str(source).lower().endswith(_CSV_SUFFIXES)
+def _is_file(source: object) -> bool:
+    """A path, a glob pattern or a dict of tables, rather than a named data source."""
+    if isinstance(source, Mapping | os.PathLike):
+        return True
+    return (
+        isinstance(source, str)
+        and source not in DATA_SOURCES
+        and (any(ch in source for ch in "/\\*?") or "." in Path(source).name)
+    )
 
 
 def load_transactions(
-    data_source: str | os.PathLike[str] = "simulated",
+    data_source: str | os.PathLike[str] | Mapping[str, Any] = "simulated",
     *,
     seed: int = 7,
     n_customers: int | str = 5000,
-    columns: Mapping[str, str] | None = None,
-    **csv_options: Any,
+    **data_options: Any,
 ) -> pd.DataFrame:
     """The transaction table a notebook works on, chosen by its ``data_source`` parameter.
 
@@ -913,15 +919,17 @@ def load_transactions(
     ----------
     data_source:
         ``"simulated"`` (the simulated retailer, :func:`load_retailer`),
-        ``"online_retail"`` (UCI Online Retail, cleaned), ``"cdnow"`` (CDNOW transactions)
-        or the path of your own ``.csv`` / ``.csv.gz`` file.
+        ``"online_retail"`` (UCI Online Retail, cleaned), ``"cdnow"`` (CDNOW transactions),
+        or your own data: the path of a file (CSV, TSV, Excel, parquet, also ``.gz``), a glob
+        pattern (``"sales/*.csv"``), or a dict of table name → path (its table
+        ``"transactions"`` is read).
     seed, n_customers:
         For ``"simulated"`` only.
-    columns:
-        For a CSV file only: the column mapping, see :func:`read_transactions_csv`.
-    **csv_options:
-        For a CSV file only: ``date_format``, ``encoding``, ``sep``, ... passed to
-        :func:`read_transactions_csv`.
+    **data_options:
+        For your own files only, the notebooks' ``data_options``: ``columns`` (the column
+        mapping), ``sep``, ``decimal``, ``thousands``, ``encoding``, ``sheet``, ``dayfirst``,
+        ``date_format``, ``allow_returns``; see :mod:`crm_helpers.load` and
+        ``docs/data_schema.md``.
 
     Returns
     -------
@@ -931,8 +939,10 @@ def load_transactions(
     Raises
     ------
     ValueError
-        An unknown ``data_source`` (the message lists the valid ones), or ``columns`` or
-        CSV options given for a source that is not a CSV file.
+        An unknown ``data_source`` (the message lists the valid ones), or options given for
+        a named source.
+    TypeError
+        An unknown option (the message lists the valid ones).
 
     Examples
     --------
@@ -942,24 +952,25 @@ def load_transactions(
     >>> load_transactions("cdnnow")
     Traceback (most recent call last):
     ...
-    ValueError: data_source must be one of 'simulated', 'online_retail', 'cdnow', or the path of a .csv / .csv.gz file; got 'cdnnow' (did you mean 'cdnow'?).
+    ValueError: data_source must be one of 'simulated', 'online_retail', 'cdnow', or the path of a file (.csv, .xlsx, ...); got 'cdnnow' (did you mean 'cdnow'?).
     """
-    if _is_csv(data_source):
-        return read_transactions_csv(data_source, columns, **csv_options)
+    from crm_helpers.load import check_options, read_transactions
+
+    check_options(data_options)
+    if _is_file(data_source):
+        return read_transactions(data_source, **data_options)
     if data_source not in DATA_SOURCES:
         close = difflib.get_close_matches(str(data_source).lower(), DATA_SOURCES, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        if str(data_source).lower().endswith((".xlsx", ".xls")):
-            hint = " (save the Excel sheet as CSV first: File › Save As › CSV UTF-8)"
         raise ValueError(
             f"data_source must be one of {', '.join(repr(s) for s in DATA_SOURCES)}, or the "
-            f"path of a .csv / .csv.gz file; got {data_source!r}{hint}."
+            f"path of a file (.csv, .xlsx, ...); got {data_source!r}{hint}."
         )
-    if columns is not None or csv_options:
-        given = ", ".join(["columns"] * (columns is not None) + sorted(csv_options))
+    given = sorted(k for k, v in data_options.items() if v not in (None, False, {}))
+    if given:
         raise ValueError(
-            f"{given} only apply to a CSV file; data_source {data_source!r} is already in "
-            "the course schema. Leave them out."
+            f"data_options {', '.join(given)} only apply to your own files; data_source "
+            f"{data_source!r} is already in the course schema. Leave them out."
         )
     if data_source == "simulated":
         return load_retailer(seed=seed, n_customers=n_customers).transactions()
