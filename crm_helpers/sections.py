@@ -103,12 +103,17 @@ def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | 
     reason = _uses_unavailable(err)
     if reason:
         return SectionNote(reason)
-    if isinstance(err, KeyError) and err.args and err.args[0] in ROLES:
+    if isinstance(err, KeyError) and err.args and isinstance(err.args[0], str):
         col = err.args[0]
-        if col not in _columns(data):
+        if col not in _columns(data) and col in ROLES:
             return SectionNote(
                 f"your data have no column {col!r}. Map a column of yours to it: "
                 f'data_options = {{"columns": {{"{col}": "<your column>"}}}}.'
+            )
+        if col not in _columns(data):
+            return SectionNote(
+                f"it needs a column {col!r}, which your data do not have (it comes from the "
+                "simulated retailer or from a section above that was skipped)."
             )
     if isinstance(err, DataValidationError) or (
         isinstance(err, ValueError) and _raised_by_course(err)

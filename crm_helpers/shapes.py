@@ -113,6 +113,9 @@ class Unavailable:
     def __len__(self) -> int:
         raise self._fail()
 
+    def __bool__(self) -> bool:
+        return False
+
     def __iter__(self) -> Any:
         raise self._fail()
 
@@ -213,7 +216,9 @@ class DataSet:
             return None
         if self.simulated and family in _SIMULATED_TABLES:
             name = _SIMULATED_TABLES[family]
-            return getattr(self.retailer.with_tables(name), name)
+            if name not in self.retailer.tables:
+                self.retailer = self.retailer.with_tables(name)
+            return self.retailer.tables[name]
         if self.simulated and family == "transactions":
             return self.tables["transactions"]
         shapes = _TX_SHAPES if family == "transactions" else (family,)
@@ -298,13 +303,16 @@ def load_data(
     *,
     seed: int = 7,
     n_customers: int | str = 5000,
+    extra_tables: tuple[str, ...] = (),
     **data_options: Any,
 ) -> DataSet:
     """Load a chapter's data and detect its shape (see the module docstring).
 
     ``data_source`` is ``"simulated"``, ``"online_retail"``, ``"cdnow"``, a path, a glob
     pattern, or a dict of table name → path; ``data_options`` as for
-    :func:`~crm_helpers.datasets.load_transactions`.
+    :func:`~crm_helpers.datasets.load_transactions`. ``extra_tables`` are the simulated
+    retailer's extra tables a chapter uses (``"surveys"``, ``"points"``, ...): added to
+    ``data.retailer`` for ``"simulated"``, never for other data.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "baskets.csv"
@@ -323,6 +331,8 @@ def load_data(
                 load_transactions(data_source, **data_options)  # says: leave them out
             retailer = load_retailer(seed=seed, n_customers=n_customers)
             tx = retailer.transactions()
+            if extra_tables:
+                retailer = retailer.with_tables(*extra_tables)
         else:
             tx = load_transactions(data_source, **data_options)
             retailer = Unavailable("the simulated retailer", f"data_source is {data_source!r}")
