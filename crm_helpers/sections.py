@@ -29,13 +29,16 @@ from crm_helpers.shapes import DataSet, Unavailable
 __all__ = ["SectionNote", "guard_sections", "skipped", "skip_note"]
 
 _STATE: dict[str, Any] = {"data": None, "skipped": set(), "notes": []}
-_OUT, _ERR = "_crm_section_out", "_crm_section_err"
+_OUT, _ERR, _PRE = "_crm_section_out", "_crm_section_err", "_crm_section_before"
 _TEMPLATE = f"""
 {_OUT} = None
+{_PRE} = {{n: v for n, v in globals().items() if n in NAMES}}
 try:
     pass
 except BaseException as {_ERR}:
-    {_OUT} = __import__("crm_helpers.sections", fromlist=["skipped"]).skipped({_ERR}, NAMES)
+    {_OUT} = __import__("crm_helpers.sections", fromlist=["skipped"]).skipped(
+        {_ERR}, NAMES, globals(), {_PRE}
+    )
     if {_OUT} is None:
         raise
 """
@@ -103,14 +106,16 @@ def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | 
     reason = _uses_unavailable(err)
     if reason:
         return SectionNote(reason)
-    if isinstance(err, KeyError) and err.args and isinstance(err.args[0], str):
-        col = err.args[0]
-        if col not in _columns(data) and col in ROLES:
-            return SectionNote(
-                f"your data have no column {col!r}. Map a column of yours to it: "
-                f'data_options = {{"columns": {{"{col}": "<your column>"}}}}.'
-            )
-        if col not in _columns(data):
+    if isinstance(err, KeyError) and err.args:
+        keys = err.args[0] if isinstance(err.args[0], list) else [err.args[0]]
+        absent = [k for k in keys if isinstance(k, str) and k not in _columns(data)]
+        if absent and len(absent) == len(keys):
+            col = absent[0]
+            if col in ROLES:
+                return SectionNote(
+                    f"your data have no column {col!r}. Map a column of yours to it: "
+                    f'data_options = {{"columns": {{"{col}": "<your column>"}}}}.'
+                )
             return SectionNote(
                 f"it needs a column {col!r}, which your data do not have (it comes from the "
                 "simulated retailer or from a section above that was skipped)."
@@ -122,13 +127,29 @@ def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | 
     return None
 
 
-def skipped(err: BaseException, names: Iterable[str]) -> SectionNote | None:
-    """Called by a guarded cell that failed: a note (and the cell's names marked as
-    skipped) if the data caused it, ``None`` (re-raise) otherwise."""
+def skipped(
+    err: BaseException,
+    names: Iterable[str],
+    namespace: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> SectionNote | None:
+    """Called by a guarded cell that failed: ``None`` (re-raise) unless the data caused it.
+
+    Then the cell is undone: the names it assigned get their values from before the cell
+    back, or are removed (a later cell using them is skipped too), and a note is returned.
+    """
     note = skip_note(err, _STATE["data"])
-    if note is not None:
-        _STATE["skipped"].update(names)
-        _STATE["notes"].append(note.reason)
+    if note is None:
+        return None
+    names = list(names)
+    _STATE["skipped"].update(names)
+    _STATE["notes"].append(note.reason)
+    if namespace is not None:
+        for name in names:
+            if before is not None and name in before:
+                namespace[name] = before[name]
+            else:
+                namespace.pop(name, None)
     return note
 
 
@@ -153,17 +174,19 @@ class _Guard(ast.NodeTransformer):
             isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in body
         ):
             return node
-        template = ast.parse(_TEMPLATE)
+        template = ast.parse(_TEMPLATE.replace("NAMES", "_crm_section_names"))
         last_expr = isinstance(body[-1], ast.Expr)
         if last_expr:
             value = body[-1].value  # type: ignore[attr-defined]
             body[-1] = ast.Assign(targets=[ast.Name(_OUT, ast.Store())], value=value)
-        names = sorted(_assigned(body) - {_OUT})
-        guarded = template.body[1]
+        names = sorted(_assigned(body) - {_OUT, _PRE})
+        listed = ast.Assign(
+            targets=[ast.Name("_crm_section_names", ast.Store())],
+            value=ast.List([ast.Constant(n) for n in names], ast.Load()),
+        )
+        guarded = template.body[2]
         guarded.body = body  # type: ignore[attr-defined]
-        call = guarded.handlers[0].body[0].value  # type: ignore[attr-defined]
-        call.args[1] = ast.List([ast.Constant(n) for n in names], ast.Load())
-        new = [template.body[0], guarded]
+        new = [listed, template.body[0], template.body[1], guarded]
         if last_expr:
             new.append(ast.Expr(ast.Name(_OUT, ast.Load())))
         return ast.fix_missing_locations(ast.Module(body=new, type_ignores=node.type_ignores))
