@@ -8,7 +8,8 @@ cell that uses a name such a cell could not compute is skipped the same way (no 
 
 - :class:`~crm_helpers.shapes.DataNotAvailable`, or any error raised while a table the
   data do not have (an :class:`~crm_helpers.shapes.Unavailable`) was in use;
-- a ``KeyError`` for a course column (``'amount'``, ``'customer_id'``) the data do not have;
+- a ``KeyError`` raised by pandas for a column (``'amount'``, ``'segment'``) the data do not
+  have;
 - a :class:`~crm_helpers.schema.DataValidationError`, or a ``ValueError`` raised by the
   course's own helpers (history too short, too few customers: messages written to be read).
 
@@ -82,19 +83,24 @@ def _uses_unavailable(err: BaseException) -> str | None:
     return None
 
 
-def _raised_by_course(err: BaseException) -> bool:
+def _raised_in(err: BaseException, package: str) -> bool:
+    """Whether the innermost frame of the error's traceback is in ``package``."""
     tb, last = err.__traceback__, None
     while tb is not None:
         last = tb
         tb = tb.tb_next
     name = last.tb_frame.f_globals.get("__name__", "") if last is not None else ""
-    return str(name).startswith("crm_helpers.")
+    return str(name).startswith(package + ".")
 
 
 def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | None:
     """The note for an error caused by missing data, or ``None`` for any other error.
 
-    >>> skip_note(KeyError("amount"), None)
+    >>> import pandas as pd
+    >>> try:
+    ...     pd.DataFrame({"qty": [1]})["amount"]
+    ... except KeyError as err:
+    ...     skip_note(err, None)
     Section skipped (本节跳过): your data have no column 'amount'. Map a column of yours to it: data_options = {"columns": {"amount": "<your column>"}}.
     >>> print(skip_note(ZeroDivisionError("x"), None))
     None
@@ -109,7 +115,7 @@ def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | 
     if isinstance(err, KeyError) and err.args:
         keys = err.args[0] if isinstance(err.args[0], list) else [err.args[0]]
         absent = [k for k in keys if isinstance(k, str) and k not in _columns(data)]
-        if absent and len(absent) == len(keys):
+        if absent and len(absent) == len(keys) and _raised_in(err, "pandas"):
             col = absent[0]
             if col in ROLES:
                 return SectionNote(
@@ -121,7 +127,7 @@ def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | 
                 "simulated retailer or from a section above that was skipped)."
             )
     if isinstance(err, DataValidationError) or (
-        isinstance(err, ValueError) and _raised_by_course(err)
+        isinstance(err, ValueError) and _raised_in(err, "crm_helpers")
     ):
         return SectionNote(str(err))
     return None

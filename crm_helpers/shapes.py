@@ -171,6 +171,24 @@ def _numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
     return out
 
 
+_YES_NO = {"yes": 1, "no": 0, "y": 1, "n": 0, "true": 1, "false": 0, "1": 1, "0": 0}
+
+
+def _label(df: pd.DataFrame, col: str, table: str) -> pd.Series:
+    """A 0/1 label from numbers or yes/no, true/false text."""
+    s = df[col]
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return s.astype("float64") if s.isna().any() else s.astype("int64")
+    out = s.astype("string").str.strip().str.lower().map(_YES_NO)
+    bad = out.isna() & s.notna()
+    if bad.any():
+        raise DataValidationError(
+            f"Column {col!r} of the {table} table must be a 0/1 label (or yes/no); found "
+            f"{s[bad].iloc[0]!r} in row {bad.idxmax()}."
+        )
+    return out.astype("float64") if out.isna().any() else out.astype("int64")
+
+
 def _prepare(df: pd.DataFrame, shape: str, name: str, opts: Mapping[str, Any]) -> pd.DataFrame:
     """Parse dates and check one table of the given shape."""
     dates = {"dayfirst": opts.get("dayfirst"), "date_format": opts.get("date_format")}
@@ -186,9 +204,12 @@ def _prepare(df: pd.DataFrame, shape: str, name: str, opts: Mapping[str, Any]) -
                 f"Column {col!r} of the {name} table must not have missing values; found "
                 f"{int(out[col].isna().sum())} (first in row {out[col].isna().idxmax()})."
             )
-    for col in ("amount", "quantity", "unit_price", "overall", "recommend", "churn"):
+    for col in ("amount", "quantity", "unit_price", "overall", "recommend"):
         if col in out.columns:
             out[col] = _numeric(out, col, name)
+    for col in ("churn", "label"):
+        if col in out.columns:
+            out[col] = _label(out, col, name)
     if shape == "event_log" and "receipt_id" not in out.columns:
         # one purchase per customer and moment: the visits of an event log
         out["receipt_id"] = out.groupby(["customer_id", "timestamp"], sort=False).ngroup()
