@@ -256,10 +256,13 @@ class DataSet:
         if family == "retailer":
             return [] if self.simulated else ["the simulated retailer"]
         if self.simulated and family == "customers":
-            return ["a customer table with a churn label"]
+            return ["a customer table"]
         table = self._family(family)
         if table is None:
-            return [f"a {family} table ({SHAPES.get(family, ('', '', ', '.join(cols)))[2]})"]
+            if family not in SHAPES:
+                return ["receipt lines, baskets or an event log"]
+            name = SHAPES[family][0]
+            return [f"a {name}" if name.endswith("table") else f"a {name} table"]
         return [c for c in cols if c not in table.columns]
 
     def can(self, need: str) -> bool:
@@ -300,9 +303,11 @@ class DataSet:
             en, zh, _ = SHAPES[shape]
             t = self.tables[name]
             lines.append(f"{name}: {en} ({zh}), {len(t):,} rows, columns {', '.join(map(str, t))}")
-        cannot = [n for n in NEEDS if not self.can(n)]
-        if cannot:
-            lines.append("sections skipped with a note: " + ", ".join(cannot))
+        can = [n for n in NEEDS if self.can(n)]
+        lines.append(f"feeds the sections that need: {', '.join(can) or 'none'}")
+        gaps = [f"{n} ({', '.join(self.missing(n))})" for n in NEEDS if not self.can(n)]
+        if gaps:
+            lines.append("shows a note instead of: " + "; ".join(gaps))
         return "\n".join([f"Your data {self.source}:", *lines, *self.notes])
 
     def __repr__(self) -> str:
