@@ -39,11 +39,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from crm_helpers.load import resolve_path
 from crm_helpers.results import repo_root
 from crm_helpers.schema import (
     REQUIRED_COLUMNS,
     DataValidationError,
     check_choice,
+    parse_dates,
     rename_columns,
     require_columns,
     validate_transactions,
@@ -432,28 +434,6 @@ def load_cdnow(
 # --------------------------------------------------------------------------- your own CSV
 
 
-def _resolve_csv_path(path: str | os.PathLike[str]) -> Path:
-    candidate = Path(path).expanduser()
-    if candidate.is_file():
-        return candidate
-    if candidate.is_dir():
-        raise IsADirectoryError(
-            f"{str(path)!r} is a folder, not a CSV file; give the path of the file inside it."
-        )
-    where = candidate if candidate.is_absolute() else Path.cwd() / candidate
-    hint = ""
-    if where.parent.is_dir():
-        near = difflib.get_close_matches(
-            candidate.name, [p.name for p in where.parent.iterdir()], n=3, cutoff=0.6
-        )
-        if near:
-            hint = f" Files with similar names in that folder: {', '.join(near)}."
-    raise FileNotFoundError(
-        f"No CSV file at {str(path)!r} (looked for {where}). "
-        f"Relative paths are read from the working directory, which is {Path.cwd()}.{hint}"
-    )
-
-
 def _read_csv(source: Any, shown: str, kwargs: dict[str, Any]) -> pd.DataFrame:
     try:
         return pd.read_csv(source, **kwargs)
@@ -469,28 +449,17 @@ def _read_csv(source: Any, shown: str, kwargs: dict[str, Any]) -> pd.DataFrame:
         ) from err
 
 
-def _parse_dates(df: pd.DataFrame, date_format: str) -> pd.Series:
-    s = df["timestamp"]
-    parsed = pd.to_datetime(s, format=date_format, errors="coerce")
-    bad = parsed.isna() & s.notna()
-    if bad.any():
-        n = int(bad.sum())
-        shown = ", ".join(f"row {i}: {v!r}" for i, v in s[bad].head(5).items())
-        raise DataValidationError(
-            f"Column 'timestamp' of the transactions table does not match "
-            f"date_format={date_format!r} in {n} row{'s' if n != 1 else ''} ({shown})."
-        )
-    return parsed
-
-
 def read_transactions_csv(
     path: str | os.PathLike[str] | Any,
     columns: Mapping[str, str] | None = None,
     *,
     date_format: str | None = None,
+    dayfirst: bool | None = None,
+    allow_returns: bool = False,
     **read_csv_kwargs: Any,
 ) -> pd.DataFrame:
-    """Read your own transaction CSV into the course schema.
+    """Read your own transaction CSV into the course schema (:func:`load_transactions` reads
+    more kinds of file, with the notebooks' ``data_options``).
 
     Parameters
     ----------
@@ -501,9 +470,12 @@ def read_transactions_csv(
         The column mapping, from the schema's name to the name in your file, e.g.
         ``{"customer_id": "会员号", "timestamp": "下单时间"}``. Columns that already have
         the schema's name need no entry. See ``docs/data_schema.md``.
-    date_format:
-        The format of the timestamp column, e.g. ``"%d/%m/%Y %H:%M"``; needed when days
-        come before months. Without it, pandas guesses the format of each value.
+    date_format, dayfirst:
+        The format of the timestamp column, e.g. ``"%d/%m/%Y %H:%M"``, or whether dates
+        like ``01/12/2010`` put the day first; without either, the order is found from the
+        values and never guessed (:func:`~crm_helpers.schema.parse_dates`).
+    allow_returns:
+        Accept negative quantities and amounts.
     **read_csv_kwargs:
         Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ``dtype``, ...).
 
@@ -543,7 +515,7 @@ def read_transactions_csv(
     if isinstance(path, str) and "://" in path:  # a URL: pandas reads it
         source, shown = path, f" {path!r}"
     elif isinstance(path, (str, os.PathLike)):
-        source = _resolve_csv_path(path)
+        source = resolve_path(path)
         shown = f" {str(path)!r}"
     else:
         source, shown = path, ""
@@ -562,9 +534,10 @@ def read_transactions_csv(
             "columns={'customer_id': 'CustomerID', 'timestamp': 'InvoiceDate'}."
         ) from None
     try:
-        if date_format is not None:
-            df["timestamp"] = _parse_dates(df, date_format)
-        return validate_transactions(df)
+        df["timestamp"] = parse_dates(
+            df["timestamp"], dayfirst=dayfirst, date_format=date_format, table="transactions"
+        )
+        return validate_transactions(df, allow_returns=allow_returns)
     except DataValidationError as err:
         if "row " not in str(err):
             raise

@@ -44,6 +44,7 @@ __all__ = [
     "ROLES",
     "read_table",
     "read_tables",
+    "resolve_path",
     "map_columns",
     "read_transactions",
     "check_options",
@@ -128,7 +129,14 @@ def check_options(options: Mapping[str, Any]) -> None:
 # --------------------------------------------------------------------------- files
 
 
-def _resolve(path: str | os.PathLike[str]) -> Path:
+def resolve_path(path: str | os.PathLike[str]) -> Path:
+    """The file at ``path``, or an error saying where it was looked for and what is near.
+
+    >>> resolve_path("no_such_file.csv")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: No file at 'no_such_file.csv' (looked for ...
+    """
     candidate = Path(path).expanduser()
     if candidate.is_file():
         return candidate
@@ -269,7 +277,7 @@ def read_table(
                     f"has {first}, {p!r} has {list(f.columns)}."
                 )
         return pd.concat(frames, ignore_index=True)
-    return _read_one(_resolve(source), options, dtype)
+    return _read_one(resolve_path(source), options, dtype)
 
 
 def read_tables(

@@ -313,13 +313,13 @@ def test_csv_not_found_says_the_path_and_working_directory(tmp_path, monkeypatch
     with pytest.raises(FileNotFoundError) as err:
         read_transactions_csv("sales2024.csv")
     message = str(err.value)
-    assert "No CSV file at 'sales2024.csv'" in message
+    assert "No file at 'sales2024.csv'" in message
     assert f"the working directory, which is {tmp_path}" in message
     assert "similar names in that folder: sales_2024.csv" in message
 
 
 def test_csv_path_is_a_folder(tmp_path):
-    with pytest.raises(IsADirectoryError, match=r"is a folder, not a CSV file"):
+    with pytest.raises(IsADirectoryError, match=r"is a folder, not a file"):
         read_transactions_csv(tmp_path)
 
 
