@@ -483,7 +483,8 @@ def rename_columns(
     """Rename a user's columns to the schema's names.
 
     ``mapping`` goes from the schema's name to the name in ``df``, e.g.
-    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``.
+    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``. One column may feed two
+    names (``{"receipt_id": "Invoice", "customer_id": "Invoice"}``): it is copied.
 
     >>> raw = pd.DataFrame({"CustomerID": [1], "Qty": [2]})
     >>> rename_columns(raw, {"customer_id": "CustomerID", "quantity": "Qty"}).columns.tolist()
@@ -515,20 +516,20 @@ def rename_columns(
                 f"such column. The table contains these columns: "
                 f"{', '.join(repr(str(c)) for c in df.columns)}."
             )
-    sources = list(mapping.values())
-    dups = sorted({s for s in sources if sources.count(s) > 1})
-    if dups:
-        raise DataValidationError(
-            f"The column mapping uses {_show(dups)} for more than one schema column."
-        )
-    inverse = {source: target for target, source in mapping.items()}
-    clash = [t for t in inverse.values() if t in df.columns and t not in inverse]
+    inverse: dict[str, str] = {}
+    for target, source in mapping.items():
+        inverse.setdefault(source, target)  # a column feeding two names is copied below
+    clash = [t for t in mapping if t in df.columns and t not in mapping.values()]
     if clash:
         raise DataValidationError(
             f"The column mapping would create a second column {clash[0]!r}: the table "
             "already has a column of that name. Map it, or drop it first."
         )
-    return df.rename(columns=inverse)
+    out = df.rename(columns=inverse)
+    for target, source in mapping.items():
+        if target not in out.columns:
+            out[target] = df[source]
+    return out
 
 
 def as_float_array(s: pd.Series) -> np.ndarray:
