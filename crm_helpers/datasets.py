@@ -11,7 +11,8 @@ data_source         what it loads
 ``"simulated"``     the simulated membership retailer (:func:`load_retailer`)
 ``"online_retail"`` UCI Online Retail, cleaned (:func:`load_online_retail`)
 ``"cdnow"``         the CDNOW sample of Fader & Hardie (:func:`load_cdnow`)
-``"….csv"``         your own file (:func:`read_transactions_csv`)
+``"….csv"``, …      your own file(s), with the notebooks' ``data_options``
+                    (:mod:`crm_helpers.load`; other shapes: :mod:`crm_helpers.shapes`)
 ==================  ==============================================================
 
 Where the files are

@@ -284,3 +284,17 @@ def test_guard_sections_is_off_for_the_simulated_retailer():
     sections.guard_sections(DataSet({}, {}, "'x'"), shell)
     sections.guard_sections(DataSet({}, {}, "'x'"), shell)
     assert len(shell.ast_transformers) == 1  # a re-run loading cell does not stack guards
+
+
+def test_every_chapter_takes_data_options_and_guards_its_sections():
+    import nbformat
+
+    from crm_helpers.course import notebook_parameters
+
+    root = crm.datasets.repo_root() / "notebooks"
+    for path in sorted(root.glob("0[1-7]_*.ipynb")):
+        declared = notebook_parameters(path)
+        assert declared["data_options"] == {} and "data_columns" not in declared, path.name
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        assert "data_columns" not in text, path.name
+        assert "crm.load_data(" in text and "crm.guard_sections(data)" in text, path.name
