@@ -119,6 +119,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     write("fifty.csv", fifty)
     write("sim_gbk.csv", tx.rename(columns=ZH_COLUMNS)[list(ZH_COLUMNS.values())], encoding="gbk")
     write("sim_baskets.csv", tx[["receipt_id", "sku", "timestamp"]])
+    early = tx[tx["timestamp"].dt.day <= 12]  # 03/04/2024: 3 April or 4 March?
+    write("ambiguous_dates.csv", early, date_format="%d/%m/%Y %H:%M")
     survey_cols = ["response_id", "customer_id", "date", "product_quality", "price", "staff"]
     survey_cols += ["speed", "environment", "overall", "recommend"]
     write("survey.csv", shop.surveys[survey_cols])
@@ -173,6 +175,12 @@ def test_a_survey_in_01_stops_with_a_named_error(files, tmp_path):
     run = run_chapter("01", str(files["survey.csv"]), {}, tmp_path)
     assert [name for name, _ in run.errors] == ["DataNotAvailable"]
     assert "transactions" in run.errors[0][1]
+
+
+def test_dates_nothing_settles_stop_05_and_say_how_to_choose(files, tmp_path):
+    run = run_chapter("05", str(files["ambiguous_dates.csv"]), {}, tmp_path)
+    assert [name for name, _ in run.errors] == ["AmbiguousDatesError"]
+    assert '"dayfirst": True' in run.errors[0][1] and "date_format" in run.errors[0][1]
 
 
 @pytest.mark.xfail(
