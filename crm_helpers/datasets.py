@@ -61,6 +61,7 @@ __all__ = [
     "data_dir",
     "cache_dir",
     "load_transactions",
+    "check_named_source",
     "load_online_retail",
     "load_bank_marketing",
     "load_cfpb_complaints",
@@ -880,6 +881,31 @@ def _is_file(source: object) -> bool:
     )
 
 
+def check_named_source(data_source: object, data_options: Mapping[str, Any]) -> None:
+    """Raise a ``ValueError`` for an unknown named source (with a close match), or for
+    reading options given for a named source (which is already in the schema).
+
+    >>> check_named_source("cdnow", {"columns": {}})
+    >>> check_named_source("cdnow", {"sep": ";"})
+    Traceback (most recent call last):
+    ...
+    ValueError: data_options sep only apply to your own files; data_source 'cdnow' is already in the course schema. Leave them out.
+    """
+    if data_source not in DATA_SOURCES:
+        close = difflib.get_close_matches(str(data_source).lower(), DATA_SOURCES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"data_source must be one of {', '.join(repr(s) for s in DATA_SOURCES)}, or the "
+            f"path of a file (.csv, .xlsx, ...); got {data_source!r}{hint}."
+        )
+    given = sorted(k for k, v in data_options.items() if v not in (None, False, {}))
+    if given:
+        raise ValueError(
+            f"data_options {', '.join(given)} only apply to your own files; data_source "
+            f"{data_source!r} is already in the course schema. Leave them out."
+        )
+
+
 def load_transactions(
     data_source: str | os.PathLike[str] | Mapping[str, Any] = "simulated",
     *,
@@ -933,19 +959,7 @@ def load_transactions(
     check_options(data_options)
     if _is_file(data_source):
         return read_transactions(data_source, **data_options)
-    if data_source not in DATA_SOURCES:
-        close = difflib.get_close_matches(str(data_source).lower(), DATA_SOURCES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(
-            f"data_source must be one of {', '.join(repr(s) for s in DATA_SOURCES)}, or the "
-            f"path of a file (.csv, .xlsx, ...); got {data_source!r}{hint}."
-        )
-    given = sorted(k for k, v in data_options.items() if v not in (None, False, {}))
-    if given:
-        raise ValueError(
-            f"data_options {', '.join(given)} only apply to your own files; data_source "
-            f"{data_source!r} is already in the course schema. Leave them out."
-        )
+    check_named_source(data_source, data_options)
     if data_source == "simulated":
         return load_retailer(seed=seed, n_customers=n_customers).transactions()
     if data_source == "online_retail":

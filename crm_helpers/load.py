@@ -365,6 +365,19 @@ def map_columns(df: pd.DataFrame, columns: Mapping[str, str], table: str = "data
     return out
 
 
+def _transactions_table(source: Mapping[str, Any]) -> dict[str, Any]:
+    """From a dict of tables, the one of receipt lines: 'transactions', or the only one."""
+    key = "transactions" if "transactions" in source else None
+    if key is None and len(source) == 1:
+        key = next(iter(source))
+    if key is None:
+        raise DataValidationError(
+            f"The data have several tables ({', '.join(map(repr, source))}) and none is "
+            "called 'transactions'; name the table of receipt lines 'transactions'."
+        )
+    return {key: source[key]}
+
+
 def read_transactions(
     source: str | os.PathLike[str] | Mapping[str, Any],
     *,
@@ -394,15 +407,7 @@ def read_transactions(
     (['2010-12-01', '2010-12-13'], [3.0, 3.0])
     """
     if isinstance(source, Mapping):
-        key = "transactions" if "transactions" in source else None
-        if key is None and len(source) == 1:
-            key = next(iter(source))
-        if key is None:
-            raise DataValidationError(
-                f"The data have several tables ({', '.join(map(repr, source))}) and none is "
-                "called 'transactions'; name the table of receipt lines 'transactions'."
-            )
-        source = {key: source[key]}
+        source = _transactions_table(source)
     tables = read_tables(source, columns=columns, **options)
     df = next(iter(tables.values()))
     missing = [c for c in TRANSACTION_COLUMNS[:6] if c not in df.columns]

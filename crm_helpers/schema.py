@@ -247,6 +247,18 @@ def detect_dayfirst(s: pd.Series, col: str = "timestamp", table: str = "table") 
     )
 
 
+def _dates_from_numbers(s: pd.Series, column: str, table: str) -> pd.Series:
+    """Whole numbers such as 20240305 as %Y%m%d; other numbers are not dates."""
+    whole = s.dropna()
+    if len(whole) and ((whole % 1 == 0) & whole.between(1e7, 3e7)).all():
+        return pd.to_datetime(s.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce")
+    raise DataValidationError(
+        f"Column {column!r} of {_the(table)} holds numbers, not dates "
+        f"({_bad_rows(s.notna(), s)}). Give the format of the dates, e.g. "
+        'data_options = {"date_format": "%Y%m%d"}.'
+    )
+
+
 def parse_dates(
     s: pd.Series,
     *,
@@ -257,11 +269,9 @@ def parse_dates(
 ) -> pd.Series:
     """The package's one date parser: text, numbers or datetimes to naive datetimes.
 
-    Never guesses an ambiguous order: ``nn/nn/yyyy`` dates are read day first or month
-    first as the values show (see :func:`detect_dayfirst`), or as ``dayfirst`` says.
-    ``date_format`` (``"%d.%m.%Y"``) reads every value with that exact format. Whole numbers
-    such as ``20240305`` are read as ``%Y%m%d``. Dates with a time zone keep their local
-    clock time. Unreadable values raise :class:`DataValidationError` naming the rows.
+    Never guesses: ``nn/nn/yyyy`` dates are read day or month first as the values show
+    (:func:`detect_dayfirst`) or ``dayfirst`` says; ``date_format`` reads every value with
+    that format; ``20240305`` is read as ``%Y%m%d``; a time zone keeps its local clock time.
 
     >>> parse_dates(pd.Series(["01/12/2010 08:26", "31/12/2010 17:00"])).dt.month.tolist()
     [12, 12]
@@ -281,17 +291,7 @@ def parse_dates(
                 f"date_format={date_format!r} in {_bad_rows(bad, s)}."
             )
     elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        whole = s.dropna()
-        if len(whole) and ((whole % 1 == 0) & whole.between(1e7, 3e7)).all():
-            out = pd.to_datetime(
-                s.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce"
-            )
-        else:
-            raise DataValidationError(
-                f"Column {column!r} of {_the(table)} holds numbers, not dates "
-                f"({_bad_rows(s.notna(), s)}). Give the format of the dates, e.g. "
-                'data_options = {"date_format": "%Y%m%d"}.'
-            )
+        out = _dates_from_numbers(s, column, table)
     else:
         if dayfirst is None:
             dayfirst = bool(detect_dayfirst(s, column, table))
@@ -483,8 +483,7 @@ def rename_columns(
     """Rename a user's columns to the schema's names.
 
     ``mapping`` goes from the schema's name to the name in ``df``, e.g.
-    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``. One column may feed two
-    names (``{"receipt_id": "Invoice", "customer_id": "Invoice"}``): it is copied.
+    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``; one column may feed two.
 
     >>> raw = pd.DataFrame({"CustomerID": [1], "Qty": [2]})
     >>> rename_columns(raw, {"customer_id": "CustomerID", "quantity": "Qty"}).columns.tolist()
@@ -516,9 +515,7 @@ def rename_columns(
                 f"such column. The table contains these columns: "
                 f"{', '.join(repr(str(c)) for c in df.columns)}."
             )
-    inverse: dict[str, str] = {}
-    for target, source in mapping.items():
-        inverse.setdefault(source, target)  # a column feeding two names is copied below
+    inverse = {source: target for target, source in reversed(mapping.items())}
     clash = [t for t in mapping if t in df.columns and t not in mapping.values()]
     if clash:
         raise DataValidationError(

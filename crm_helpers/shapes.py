@@ -33,7 +33,12 @@ from typing import Any
 
 import pandas as pd
 
-from crm_helpers.datasets import DATA_SOURCES, load_retailer, load_transactions
+from crm_helpers.datasets import (
+    DATA_SOURCES,
+    check_named_source,
+    load_retailer,
+    load_transactions,
+)
 from crm_helpers.load import READ_OPTIONS, check_options, read_tables
 from crm_helpers.schema import DataValidationError, parse_dates, validate_transactions
 
@@ -324,6 +329,24 @@ def _source_name(source: Any) -> str:
     return repr(os.fspath(source)) if isinstance(source, os.PathLike) else repr(source)
 
 
+def _named(source: str, seed: int, n_customers: int | str, extra: tuple[str, ...]) -> DataSet:
+    """The simulated retailer (with its extra tables) or a named real data set."""
+    if source == "simulated":
+        retailer = load_retailer(seed=seed, n_customers=n_customers)
+        tx = retailer.transactions()
+        retailer = retailer.with_tables(*extra) if extra else retailer
+    else:
+        tx = load_transactions(source)
+        retailer = Unavailable("the simulated retailer", f"data_source is {source!r}")
+    return DataSet(
+        {"transactions": tx},
+        {"transactions": "receipt_lines"},
+        repr(source),
+        simulated=source == "simulated",
+        retailer=retailer,
+    )
+
+
 def load_data(
     data_source: str | os.PathLike[str] | Mapping[str, Any] = "simulated",
     *,
@@ -351,24 +374,8 @@ def load_data(
     """
     check_options(data_options)
     if isinstance(data_source, str) and data_source in DATA_SOURCES:
-        simulated = data_source == "simulated"
-        if simulated:
-            if any(v not in (None, False, {}) for v in data_options.values()):
-                load_transactions(data_source, **data_options)  # says: leave them out
-            retailer = load_retailer(seed=seed, n_customers=n_customers)
-            tx = retailer.transactions()
-            if extra_tables:
-                retailer = retailer.with_tables(*extra_tables)
-        else:
-            tx = load_transactions(data_source, **data_options)
-            retailer = Unavailable("the simulated retailer", f"data_source is {data_source!r}")
-        return DataSet(
-            {"transactions": tx},
-            {"transactions": "receipt_lines"},
-            repr(data_source),
-            simulated=simulated,
-            retailer=retailer,
-        )
+        check_named_source(data_source, data_options)
+        return _named(data_source, seed, n_customers, extra_tables)
     reading = {k: v for k, v in data_options.items() if k in READ_OPTIONS}
     raw = read_tables(data_source, columns=data_options.get("columns"), **reading)
     shapes = {name: detect_shape(t) for name, t in raw.items()}
