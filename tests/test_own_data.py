@@ -128,6 +128,21 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return made
 
 
+@pytest.fixture(scope="module")
+def shared(files, tmp_path_factory: pytest.TempPathFactory):
+    """Runs that several tests read (each chapter runs once per file)."""
+    done: dict[tuple[str, str], Run] = {}
+
+    def get(chapter: str, name: str, options: dict[str, Any]) -> Run:
+        key = (chapter, name)
+        if key not in done:
+            tmp = tmp_path_factory.mktemp(f"run_{chapter}_{Path(name).stem}")
+            done[key] = run_chapter(chapter, str(files[name]), options, tmp)
+        return done[key]
+
+    return get
+
+
 # --------------------------------------------------------------------------- the matrix
 
 
@@ -187,8 +202,8 @@ def test_dates_nothing_settles_stop_05_and_say_how_to_choose(files, tmp_path):
     strict=False,
     reason="04 §4 compares with shop.truth before recording the drivers (content-b's cell)",
 )
-def test_a_survey_runs_04s_driver_analysis(files, tmp_path):
-    run = run_chapter("04", str(files["survey.csv"]), {}, tmp_path)
+def test_a_survey_runs_04s_driver_analysis(files, shared):
+    run = shared("04", "survey.csv", {})
     assert_runs_or_stops_by_name(run)
     survey = pd.read_csv(files["survey.csv"])
     want = crm.satisfaction.driver_analysis(survey).set_index("attribute")["weight"]
@@ -199,8 +214,8 @@ def test_a_survey_runs_04s_driver_analysis(files, tmp_path):
     )
 
 
-def test_a_survey_in_04_never_uses_the_simulated_feedback(files, tmp_path):
-    run = run_chapter("04", str(files["survey.csv"]), {}, tmp_path)
+def test_a_survey_in_04_never_uses_the_simulated_feedback(files, shared):
+    run = shared("04", "survey.csv", {})
     survey = pd.read_csv(files["survey.csv"])
     assert run.values["nps_overall"]["n"] == len(survey)
     assert any("simulated retailer" in n for n in run.notes)  # complaints, staff
@@ -209,17 +224,15 @@ def test_a_survey_in_04_never_uses_the_simulated_feedback(files, tmp_path):
 @pytest.mark.xfail(
     strict=False, reason="06 §7 fits BG/NBD in one cell with the amounts (content-c's cell)"
 )
-def test_an_event_log_runs_06s_bgnbd(files, tmp_path):
+def test_an_event_log_runs_06s_bgnbd(shared):
     """CDNOW's purchases as an event log (customer, day; no amounts, no products)."""
-    options = {"columns": {"timestamp": "day"}}
-    run = run_chapter("06", str(files["cdnow_events.csv"]), options, tmp_path)
+    run = shared("06", "cdnow_events.csv", {"columns": {"timestamp": "day"}})
     assert_runs_or_stops_by_name(run)
     assert set(run.values["bgnbd_simulated"]) == {"r", "alpha", "a", "b"}
 
 
-def test_an_event_log_in_06_skips_what_needs_amounts_with_notes(files, tmp_path):
-    options = {"columns": {"timestamp": "day"}}
-    run = run_chapter("06", str(files["cdnow_events.csv"]), options, tmp_path)
+def test_an_event_log_in_06_skips_what_needs_amounts_with_notes(shared):
+    run = shared("06", "cdnow_events.csv", {"columns": {"timestamp": "day"}})
     assert any("'amount'" in n for n in run.notes)
     assert any("simulated retailer" in n for n in run.notes)  # no simulated points ledger
     assert "points_liability" not in run.values
