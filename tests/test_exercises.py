@@ -30,6 +30,7 @@ MIN_EXERCISES = {
     "05_segmentation": 6,
     "06_loyalty": 6,
     "07_data_analysis": 6,
+    "08_implementation": 5,
 }
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 TOLERANCE = re.compile(r"\b(rel|abs|abs_|atol|rtol)\s*=\s*[\d.e+-]+")
