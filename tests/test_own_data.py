@@ -222,7 +222,9 @@ def test_a_survey_in_04_never_uses_the_simulated_feedback(files, shared):
 
 
 @pytest.mark.xfail(
-    strict=False, reason="06 §7 fits BG/NBD in one cell with the amounts (content-c's cell)"
+    strict=False,
+    reason="clv.rfm_summary requires 'amount', and 06 §7 fits BG/NBD in the cell of the "
+    "amount-based CLV (content-c's module and cell)",
 )
 def test_an_event_log_runs_06s_bgnbd(shared):
     """CDNOW's purchases as an event log (customer, day; no amounts, no products)."""
@@ -238,10 +240,6 @@ def test_an_event_log_in_06_skips_what_needs_amounts_with_notes(shared):
     assert "points_liability" not in run.values
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="three months: tier migration and churn horizon in 06 (content-c's guards)",
-)
 def test_three_months_run_06_with_notes_instead_of_tracebacks(files, tmp_path):
     run = run_chapter("06", str(files["three_months.csv"]), {}, tmp_path)
     assert run.errors == []
