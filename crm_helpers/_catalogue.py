@@ -171,3 +171,89 @@ SPRING_FESTIVAL: dict[int, str] = {
     2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06",
     2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03",
 }  # fmt: skip
+
+# --------------------------------------------------------------------------------------------
+# Chapters 01-03 (overview, identification, communication): the seeds' terms and cases.
+
+# The bank example of the lecture deck (以产品为中心 vs 以客户为中心): the products a
+# product-centric bank sells, and the life-stage groups a customer-centric bank serves.
+BANK_PRODUCTS: list[tuple[str, str]] = [
+    ("信用卡", "credit card"), ("房贷", "mortgage"), ("小额信贷", "micro-loan"),
+    ("保险", "insurance"), ("共同基金", "mutual funds"), ("存款", "deposits"),
+]  # fmt: skip
+# life-stage group, English, what the group needs (the deck's products for it)
+LIFE_STAGE_GROUPS: list[tuple[str, str, str]] = [
+    ("银发族", "silver-haired (retirees)", "定存、债券基金、医疗险 (fixed deposits, bond funds, health cover)"),
+    ("青壮族", "young and middle-aged earners", "股票基金、小额信贷、循环额度 (equity funds, micro-loans, credit lines)"),
+    ("学生族", "students", "活存、定期定额、意外险、留学贷款 (current account, regular saving, accident cover, study-abroad loans)"),
+    ("单身族", "singles", "活存、股票基金、终身寿险、长期房贷 (current account, equity funds, life cover, long mortgage)"),
+]  # fmt: skip
+PRODUCT_CENTRIC_QUESTION = "我们要怎样才能把产品推销出去? (How do we push our products?)"
+CUSTOMER_CENTRIC_QUESTION = "我们要怎样才能满足客户的需求? (How do we meet the customer's needs?)"
+
+# The lifecycle as the deck names it: seed stage, English, the course's fine stages it
+# covers (crm_helpers.kpi.STAGES), and what to do at that stage.
+LIFECYCLE_SEED_STAGES: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("潜在客户", "prospect", ("prospect",), "acquire: a first-purchase offer, welcome contact (获取)"),
+    ("新客户", "new customer", ("new",), "onboard: explain the membership, a second-visit coupon (强化)"),
+    ("老客户", "existing customer", ("active", "won_back", "lapsed"), "grow and keep: cross-sell, loyalty rewards; wake lapsed ones early (强化、维持)"),
+    ("流失客户", "lost customer", ("lost",), "win back the valuable ones, learn why the rest left (维持/挽回)"),
+]  # fmt: skip
+CRM_ACTIVITIES: list[tuple[str, str, str]] = [
+    ("获取", "acquisition", "win new customers: customers (客数) up"),
+    ("强化", "enhancement", "grow each customer's value: basket (客单价) up"),
+    ("维持", "retention", "keep valuable customers: frequency (购物频率) up, churn down"),
+]  # fmt: skip
+
+# AWARE (目标客户的 AWARE 标准): letter, English, the deck's Chinese term.
+AWARE_TERMS: list[tuple[str, str, str]] = [
+    ("A", "Ability", "能力"), ("W", "Want", "需要"), ("A", "Authority", "权力"),
+    ("R", "Reasonable", "合理"), ("E", "Eligible", "合格"),
+]  # fmt: skip
+# segmentation criteria (细分标准) as the deck lists them
+SEGMENTATION_CRITERIA: list[tuple[str, str]] = [
+    ("地理", "geographic"), ("人文", "demographic"), ("心理", "psychographic"),
+    ("行为", "behavioural"), ("客户重视的关键价值要素", "the key value factors the customer cares about"),
+]  # fmt: skip
+
+# Web/app behaviour (购买行为、浏览行为、搜索行为) and the customer journey map (客户旅程地图).
+# journey stage, Chinese, the event type that marks reaching it
+JOURNEY_STAGES: list[tuple[str, str, str]] = [
+    ("visit", "访问", "visit"), ("search", "搜索", "search"), ("browse", "浏览商品", "view"),
+    ("cart", "加入购物车", "cart"), ("purchase", "购买", "purchase"),
+]  # fmt: skip
+# touchpoint (接触点), Chinese
+TOUCHPOINTS: list[tuple[str, str]] = [
+    ("app", "App"), ("web", "官网"), ("mini_program", "微信小程序"), ("store_kiosk", "门店自助屏"),
+]  # fmt: skip
+# 话术: what to say to a customer identified by the analysis (situation, script)
+SCRIPTS: list[tuple[str, str, str]] = [
+    ("browsed, did not buy", "浏览未购买", "您好，看到您最近关注了{category}，本周会员价有优惠，需要我帮您留一件吗？"),
+    ("searched, found nothing", "搜索无结果", "您好，您搜索的{category}我们已补货/有替代款，方便给您发一个链接吗？"),
+    ("abandoned cart", "加购未付款", "您好，您购物车里的商品库存不多了，今天下单可用会员积分抵扣。"),
+    ("lapsed member", "沉睡会员", "好久不见！这是为老会员准备的回归礼券，期待您再来逛逛。"),
+]  # fmt: skip
+# The CRM systems the documents name and what their funnel and lead modules do.
+CRM_SYSTEMS: list[tuple[str, str, str, str]] = [
+    ("纷享销客 (Fxiaoke)", "No. 1 market share in China",
+     "线索管理: leads from forms, events and ads are scored, de-duplicated and assigned to sales",
+     "销售漏斗: opportunities move through stages; conversion and forecast per stage and rep"),
+    ("Zoho CRM", "250,000+ companies in 180 countries",
+     "Leads module: capture, scoring rules, assignment rules, conversion to contact/deal",
+     "Deals pipeline: stages with probabilities, funnel and conversion reports"),
+]  # fmt: skip
+
+# Chapter 03: the Shanghai Volkswagen case (上海大众) of the textbook chapter.
+SVW_HOTLINE = "800 820 1111"
+SVW_CRM_PLANNED = 2001
+SVW_CRM_LAUNCHED = 2002
+# purchase stage, Chinese, the touchpoints of that stage
+SVW_TOUCHPOINTS: list[tuple[str, str, str]] = [
+    ("before purchase", "购买前", "hotline 800 820 1111, website, showroom visit, test drive"),
+    ("purchase", "购买", "dealer (经销商) sales consultant, contract, delivery"),
+    ("after purchase", "购买后", "service station (维修站), hotline complaints, verification calls, surveys"),
+]  # fmt: skip
+# SVCD with the deck's names and contact cadence (days between contacts)
+SVCD_TERMS: list[tuple[str, str, int]] = [
+    ("Star", "明星", 7), ("Cow", "奶牛", 14), ("Volcano", "火山", 30), ("Dog", "小狗", 60),
+]  # fmt: skip
