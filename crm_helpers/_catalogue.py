@@ -217,14 +217,14 @@ SEGMENTATION_CRITERIA: list[tuple[str, str]] = [
 ]  # fmt: skip
 
 # Web/app behaviour (购买行为、浏览行为、搜索行为) and the customer journey map (客户旅程地图).
-# journey stage, Chinese, the event type that marks reaching it
-JOURNEY_STAGES: list[tuple[str, str, str]] = [
-    ("visit", "访问", "visit"), ("search", "搜索", "search"), ("browse", "浏览商品", "view"),
-    ("cart", "加入购物车", "cart"), ("purchase", "购买", "purchase"),
+# journey stage (= the event that marks reaching it), Chinese; search (搜索) is a behaviour
+# inside a session, not a stage: many visitors go to a product without searching.
+JOURNEY_STAGES: list[tuple[str, str]] = [
+    ("visit", "访问"), ("view", "浏览商品"), ("cart", "加入购物车"), ("purchase", "购买"),
 ]  # fmt: skip
 # touchpoint (接触点), Chinese
 TOUCHPOINTS: list[tuple[str, str]] = [
-    ("app", "App"), ("web", "官网"), ("mini_program", "微信小程序"), ("store_kiosk", "门店自助屏"),
+    ("app", "App"), ("web", "官网"), ("mini_program", "微信小程序"),
 ]  # fmt: skip
 # 话术: what to say to a customer identified by the analysis (situation, script)
 SCRIPTS: list[tuple[str, str, str]] = [
