@@ -16,6 +16,8 @@ An event log has one row per event: ``session_id``, ``customer_id``, ``timestamp
   (搜索无结果) and carts left without paying (加购未付款).
 * :func:`browsed_not_bought` — customer × category pairs viewed but not bought within a
   window: latent demand (潜在需求), the list a sales script (话术) is written for.
+* :func:`call_list` — that list with the script (话术) to open the conversation with.
+* :func:`crm_systems` — what 纷享销客 and Zoho CRM do with leads and the funnel.
 
 >>> ev = pd.DataFrame({"session_id": [1, 1, 1, 2, 2], "customer_id": [7, 7, 7, 8, 8],
 ...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:01",
@@ -43,6 +45,9 @@ __all__ = [
     "journey_map",
     "pain_points",
     "browsed_not_bought",
+    "call_list",
+    "scripts",
+    "crm_systems",
 ]
 
 #: The journey's stages, in order (search is a behaviour inside a session, not a stage).
@@ -215,3 +220,49 @@ def browsed_not_bought(
     keep = ~bought.reindex(pd.MultiIndex.from_frame(pairs[["customer_id", "category"]])).to_numpy()
     out = pairs[keep].sort_values(["views", "customer_id"], ascending=[False, True])
     return out.reset_index(drop=True)
+
+
+def call_list(
+    latent: pd.DataFrame, n: int | None = None, *, situation: str = "浏览未购买"
+) -> pd.DataFrame:
+    """The browsed-not-bought list (from :func:`browsed_not_bought`) with the opening line
+    of the script (话术) for ``situation`` (a Chinese situation of
+    ``crm_helpers._catalogue.SCRIPTS``), the category written in Chinese; the first ``n``.
+
+    >>> bnb = pd.DataFrame({"customer_id": [3], "category": ["baby"], "views": [4]})
+    >>> call_list(bnb)["script"].iloc[0][:13]
+    '您好，看到您最近关注了母婴'
+    """
+    scripts = {zh: text for _en, zh, text in cat.SCRIPTS}
+    if situation not in scripts:
+        raise ValueError(f"situation={situation!r} is not one of {sorted(scripts)}.")
+    _require(latent, ["customer_id", "category"], "browsed-not-bought")
+    zh = {code: name for code, name, _en, _m in cat.CATEGORIES}
+    out = latent.head(n) if n is not None else latent.copy()
+    category_zh = out["category"].astype(str).map(zh).fillna(out["category"].astype(str))
+    script = [scripts[situation].format(category=c) for c in category_zh]
+    return out.assign(category_zh=category_zh.to_numpy(), script=script).reset_index(drop=True)
+
+
+def scripts() -> pd.DataFrame:
+    """The course's 话术 table: situation (English, Chinese) and the opening line.
+
+    >>> scripts()["situation_zh"].iloc[0]
+    '浏览未购买'
+    """
+    return pd.DataFrame(cat.SCRIPTS, columns=["situation", "situation_zh", "script"])
+
+
+def crm_systems() -> pd.DataFrame:
+    """纷享销客 and Zoho CRM: their reach and what their lead and funnel modules do, with
+    the course's counterpart (lead scoring and the sales funnel of chapter 02).
+
+    >>> crm_systems()["system"].tolist()
+    ['纷享销客 (Fxiaoke)', 'Zoho CRM']
+    """
+    rows = [
+        {"system": name, "reach": reach, "lead module": leads, "funnel module": funnel,
+         "in this course": "lead scoring (idf.fit_lead_model) + funnel (idf.funnel_conversion)"}
+        for name, reach, leads, funnel in cat.CRM_SYSTEMS
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
