@@ -257,3 +257,14 @@ SVW_TOUCHPOINTS: list[tuple[str, str, str]] = [
 SVCD_TERMS: list[tuple[str, str, int]] = [
     ("Star", "明星", 7), ("Cow", "奶牛", 14), ("Volcano", "火山", 30), ("Dog", "小狗", 60),
 ]  # fmt: skip
+# the Shanghai Volkswagen models of the case's time, Chinese, weight among enquiries
+SVW_MODELS: list[tuple[str, str, float]] = [
+    ("Santana", "桑塔纳", 0.35), ("Santana 3000", "桑塔纳3000", 0.15),
+    ("Passat", "帕萨特", 0.25), ("Polo", "波罗", 0.25),
+]  # fmt: skip
+# follow-up by purchase timing (按购买时间跟进): gap between calls and how long, in days
+SVW_FOLLOW_UP: dict[str, tuple[int, int]] = {
+    "within_1_month": (7, 28), "1_3_months": (14, 84), "3_6_months": (30, 180),
+}  # fmt: skip
+# inbound call purposes at the customer development centre (客户开发中心), Chinese
+SVW_PURPOSES: dict[str, str] = {"inquiry": "咨询", "complaint": "投诉", "service": "服务请求"}
