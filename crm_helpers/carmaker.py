@@ -102,11 +102,11 @@ def lead_outcomes(
     out = leads[cols].copy()
     out["gap_days"] = out["purchase_timing"].map(FOLLOW_UP_GAP)
     fu = followups[followups["kind"] == "follow_up"].groupby("lead_id")["timestamp"]
-    out["first_follow_up"] = out["lead_id"].map(fu.min())
-    out["n_follow_ups"] = out["lead_id"].map(fu.size()).fillna(0).astype("int64")
+    out["first_follow_up"] = pd.to_datetime(fu.min().reindex(out["lead_id"]).to_numpy())
+    out["n_follow_ups"] = fu.size().reindex(out["lead_id"], fill_value=0).to_numpy()
     out["days_to_first"] = (out["first_follow_up"] - out["captured_at"]).dt.total_seconds() / 86400
     first_sale = sales.groupby("caller_id")["date"].min()
-    sale = out["caller_id"].map(first_sale)
+    sale = pd.Series(pd.to_datetime(first_sale.reindex(out["caller_id"]).to_numpy()), out.index)
     out["sale_date"] = sale.where(sale >= out["captured_at"])
     out["bought"] = out["sale_date"].notna()
     out["days_to_purchase"] = (out["sale_date"] - out["captured_at"]).dt.total_seconds() / 86400

@@ -166,3 +166,9 @@ def test_bad_input_is_named():
     with pytest.raises(DataValidationError, match="routed_at"):
         car.complaint_routing(CALLS.drop(columns="routed_at"))
     assert np.isnan(car.lead_capture(CALLS.iloc[3:])["capture_rate"].iloc[0])
+
+
+def test_lead_outcomes_without_any_sale_or_follow_up():
+    no_sales = SALES.iloc[:0]
+    o = car.lead_outcomes(CALLS, FOLLOWUPS.iloc[:0], no_sales)
+    assert not o["bought"].any() and o["follow_up"].eq("missed").all()
