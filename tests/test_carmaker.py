@@ -172,3 +172,14 @@ def test_lead_outcomes_without_any_sale_or_follow_up():
     no_sales = SALES.iloc[:0]
     o = car.lead_outcomes(CALLS, FOLLOWUPS.iloc[:0], no_sales)
     assert not o["bought"].any() and o["follow_up"].eq("missed").all()
+
+
+def test_case_plots_draw(shop):
+    from crm_helpers import plots_carmaker as pc
+
+    o = car.lead_outcomes(shop.svw_calls, shop.svw_followups, shop.svw_sales)
+    ax = pc.plot_follow_up_conversion(car.follow_up_summary(o, ["purchase_timing", "follow_up"]))
+    assert len(ax.patches) == 2 * 3  # on time and missed, three timings
+    routing = car.complaint_routing(shop.svw_calls, shop.svw_dealers)
+    ax2 = pc.plot_complaint_routing(routing)
+    assert len(ax2.texts) == len(routing) + 1  # a label per dealer and the service level

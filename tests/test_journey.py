@@ -169,3 +169,16 @@ def test_bad_input_is_named():
         jr.browsed_not_bought(HAND, HAND.assign(sku="x"), pd.DataFrame({"sku": []}))
     with pytest.raises(DataValidationError, match=r"transactions table needs .*'sku'"):
         jr.browsed_not_bought(HAND, HAND, pd.DataFrame({"sku": [], "category": []}))
+
+
+def test_journey_plots_draw_one_line_per_touchpoint(shop):
+    from crm_helpers import plots_journey as pj
+
+    ev = shop.web_events
+    ax = pj.plot_journey_map(jr.journey_map(ev), jr.pain_points(ev))
+    assert len(ax.get_lines()) == ev["touchpoint"].nunique()
+    assert "no-result searches" in ax.get_legend().get_texts()[0].get_text()
+    ax2 = pj.plot_search_conversion(jr.search_conversion(ev))
+    assert len(ax2.patches) == 2 * ev["touchpoint"].nunique()
+    with pytest.raises(DataValidationError, match="share_reached"):
+        pj.plot_journey_map(jr.journey_map(ev).drop(columns="share_reached"))
