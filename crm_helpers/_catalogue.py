@@ -268,3 +268,23 @@ SVW_FOLLOW_UP: dict[str, tuple[int, int]] = {
 }  # fmt: skip
 # inbound call purposes at the customer development centre (客户开发中心), Chinese
 SVW_PURPOSES: dict[str, str] = {"inquiry": "咨询", "complaint": "投诉", "service": "服务请求"}
+
+# Chapter 02's records: homophones, what a pinyin input method offers for the same syllable
+# (the name key of identify.py and the typing slips of extensions/identification.py).
+HOMOPHONE_PINYIN: dict[str, str] = {
+    "汪": "wang", "黎": "li", "莉": "li", "立": "li", "章": "zhang", "柳": "liu",
+    "阳": "yang", "扬": "yang", "玮": "wei", "薇": "wei", "方": "fang", "那": "na",
+    "闵": "min", "婧": "jing", "晶": "jing", "蔷": "qiang", "垒": "lei", "君": "jun",
+    "永": "yong", "燕": "yan", "洁": "jie", "鹃": "juan", "滔": "tao", "铭": "ming",
+    "潮": "chao", "绣": "xiu", "侠": "xia", "萍": "ping", "钢": "gang", "贵": "gui",
+    "瑛": "ying", "桦": "hua", "惠": "hui", "健": "jian", "帼": "guo", "雯": "wen",
+    "铃": "ling", "虹": "hong", "雨": "yu", "辰": "chen", "馨": "xin", "亭": "ting",
+    "皓": "hao", "波": "bo", "薛": "xue", "紫": "zi", "仪": "yi", "肖": "xiao",
+}  # fmt: skip
+
+# Chapter 03's channels (沟通渠道): code, Chinese, cost of one contact in yuan (the simulated
+# retailer's price list; communicate.py and extensions/communication.py both read it).
+CHANNEL_LIST: list[tuple[str, str, float]] = [
+    ("hotline", "热线电话", 4.0), ("sms", "短信", 0.1), ("email", "邮件", 0.02),
+    ("push", "App推送", 0.01), ("social", "社交媒体", 0.5), ("face_to_face", "面对面", 25.0),
+]  # fmt: skip
