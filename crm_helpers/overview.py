@@ -48,7 +48,8 @@ SEED_STAGE_OF: dict[str, str] = {
 
 
 def bank_example() -> pd.DataFrame:
-    """The deck's bank: a product-centric list beside the customer-centric life-stage groups.
+    """The deck's customer-centric bank: its life-stage groups and what each needs (the
+    product-centric list of all six products is in ``attrs["product_centric"]``).
 
     >>> bank_example().loc[0, "life_stage_group"]
     '银发族'
@@ -56,7 +57,7 @@ def bank_example() -> pd.DataFrame:
     groups = pd.DataFrame(
         cat.LIFE_STAGE_GROUPS, columns=["life_stage_group", "english", "needs (products)"]
     )
-    groups["product_centric_list"] = [f"{zh} {en}" for zh, en in cat.BANK_PRODUCTS[: len(groups)]]
+    groups.attrs["product_centric"] = [f"{zh} {en}" for zh, en in cat.BANK_PRODUCTS]
     return groups
 
 

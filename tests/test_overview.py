@@ -55,5 +55,6 @@ def test_seed_stages_names_a_bad_column():
 def test_bank_example_and_activities_carry_the_decks_terms():
     bank = overview.bank_example()
     assert bank["life_stage_group"].tolist() == ["银发族", "青壮族", "学生族", "单身族"]
+    assert len(bank.attrs["product_centric"]) == 6
     assert overview.crm_activities()["activity"].tolist() == ["获取", "强化", "维持"]
     assert overview.lifecycle_actions()["action"].str.len().gt(10).all()
