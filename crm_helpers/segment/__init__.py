@@ -34,8 +34,25 @@ from __future__ import annotations
 from .classes import ABC_CADENCE, SVCD_CADENCE, abc_classes, classify_svcd, svcd_classes
 from .clusters import CustomerClusters, choose_k, clustering_features, describe_clusters
 from .deciles import customer_deciles, decile_table
-from .matrix import QUADRANT_STRATEGIES, category_mix, differentiation_matrix
-from .pyramid import COURSE_PYRAMID, PYRAMID_ZONES, customer_profit, profit_pyramid, pyramid_summary
+from .matrix import (
+    QUADRANT_STRATEGIES,
+    category_mix,
+    customer_differences,
+    differentiation_matrix,
+    quadrant_counts,
+)
+from .pyramid import (
+    COURSE_PYRAMID,
+    DOCUMENT_PYRAMID,
+    PYRAMID_MYTHS,
+    PYRAMID_ZONES,
+    ZONE_NAMES_EN,
+    customer_profit,
+    profit_pyramid,
+    pyramid_summary,
+    zone_effort,
+    zone_migration,
+)
 from .rfm_analysis import (
     RFM_ACTIONS,
     RFM_SEGMENTS,
@@ -58,6 +75,9 @@ __all__ = [
     "SVCD_CADENCE",
     "PYRAMID_ZONES",
     "COURSE_PYRAMID",
+    "DOCUMENT_PYRAMID",
+    "PYRAMID_MYTHS",
+    "ZONE_NAMES_EN",
     "QUADRANT_STRATEGIES",
     "customer_summary",
     "rfm_values",
@@ -75,10 +95,14 @@ __all__ = [
     "customer_profit",
     "profit_pyramid",
     "pyramid_summary",
+    "zone_effort",
+    "zone_migration",
     "customer_deciles",
     "decile_table",
     "category_mix",
+    "customer_differences",
     "differentiation_matrix",
+    "quadrant_counts",
     "clustering_features",
     "choose_k",
     "describe_clusters",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_helpers import _catalogue as cat
 from crm_helpers.schema import require_columns
 
 from ._base import (
@@ -29,7 +30,7 @@ SVCD_CADENCE: dict[str, tuple[float, str]] = {
     "Volcano": (1.0, "monthly 每月"),
     "Dog": (0.5, "every two months 每两个月"),
 }
-_SVCD_ZH = {"Star": "明星客户", "Volcano": "火山客户", "Cow": "奶牛客户", "Dog": "瘦狗客户"}
+_SVCD_ZH = dict(cat.SVCD_NAMES)  # 明星、火山、奶牛、小狗 (seed 001)
 
 
 # --------------------------------------------------------------------------- ABC
@@ -109,7 +110,7 @@ def svcd_classes(
     as_of: object = None,
     allow_returns: bool = False,
 ) -> pd.DataFrame:
-    """SVCD: Star, Volcano, Cow and Dog (明星、火山、奶牛、瘦狗) on purchase amount × frequency.
+    """SVCD: Star, Volcano, Cow and Dog (明星、火山、奶牛、小狗) on purchase amount × frequency.
 
     Over the ``window_days`` before ``as_of`` (or from the first day of the data, if that is
     later), each buyer's **amount** is the average value of a purchase and the
