@@ -339,7 +339,10 @@ def test_six_hearts_scorecard_by_hand():
     assert card.loc["E1", "patience"] == 2.0
     assert card.loc["E1", "warmth"] == 4.0
     assert card.loc["E1", "weakest"] == "patience"
-    assert card.loc["E1", "overall"] == pytest.approx((4 * 5 + 2) / 6)
+    # weighted: patience 0.15 × 2, the other five hearts (诚心 0.25, four × 0.15) × 4
+    assert card.loc["E1", "overall"] == pytest.approx(0.15 * 2 + 0.85 * 4)
+    equal = sat.six_hearts_scorecard(r, weights={h: 1 for h in hearts}).set_index("employee_id")
+    assert equal.loc["E1", "overall"] == pytest.approx((4 * 5 + 2) / 6)
     assert card.loc["E2", "rank_in_store"] == 1 and card.loc["E1", "rank_in_store"] == 2
     assert card.loc["E3", "rank_in_store"] == 1
     stores = sat.six_hearts_scorecard(r, by="store_id").set_index("store_id")
