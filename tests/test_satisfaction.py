@@ -352,3 +352,20 @@ def test_six_hearts_scorecard_by_hand():
         DataValidationError, match="'sincerity' of the staff ratings table.*1 to 5; 2 rows"
     ):
         sat.six_hearts_scorecard(bad)
+
+
+def test_nps_refuses_a_1_to_5_scale_instead_of_minus_100():
+    five = pd.Series([5, 4, 4, 3, 5, 2, 4, 5, 1, 4, 5, 3], name="likely")
+    with pytest.raises(
+        DataValidationError, match=r"'likely' holds scores from 1 to 5.*scale=\(1, 5\)"
+    ):
+        sat.nps(five)
+    with pytest.raises(DataValidationError, match="'likely'"):
+        sat.nps_table(five.to_frame(), score="likely")
+    # mapped linearly to 0-10: 5 -> 10 promoter, 4 -> 7.5 passive, 1-3 -> detractors
+    r = sat.nps(five, scale=(1, 5))
+    assert r["promoters"] == pytest.approx(4 / 12) and r["detractors"] == pytest.approx(4 / 12)
+    assert r["nps"] == pytest.approx(0.0)
+    assert sat.nps(five, scale=(0, 10))["nps"] == -100  # the user says it is 0-10: so be it
+    assert sat.nps([3])["nps"] == -100  # one answer cannot show a scale
+    assert sat.NPS_GROUPS == {"promoter": "推荐者", "passive": "中立者", "detractor": "批评者"}
