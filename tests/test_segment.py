@@ -429,8 +429,9 @@ def test_differentiation_matrix_measures_spread_per_group():
     # a customer base where nobody differs is not spread over quadrants: one row, "mass"
     whole = sg.differentiation_matrix(tx[tx["group"] == "g1"], min_customers=1)
     assert whole["quadrant"].astype(str).tolist() == ["mass"]
-    with pytest.raises(DataValidationError, match="No group has 5 or more customers"):
-        sg.differentiation_matrix(tx, "group", min_customers=5)
+    none = sg.differentiation_matrix(tx, "group", min_customers=5)
+    assert none.empty and "no group has 5 or more customers" in none.attrs["note"]
+    assert sg.quadrant_counts(none)["groups"].sum() == 0
     with pytest.raises(ValueError, match="needs_threshold must be ≥ 0"):
         sg.differentiation_matrix(tx, needs_threshold=-0.1)
 

@@ -97,6 +97,18 @@ def customer_differences(
     1            2          0.5           0.333
     2            3          1.0           0.333
     """
+    out = _differences(tx, category, min_receipts, allow_returns)
+    if out.empty:
+        raise DataValidationError(
+            f"No customer has {min_receipts} or more receipts: lower min_receipts."
+        )
+    return out
+
+
+def _differences(
+    tx: pd.DataFrame, category: str, min_receipts: int, allow_returns: bool
+) -> pd.DataFrame:
+    """:func:`customer_differences` without the error: empty when nobody qualifies."""
     if isinstance(min_receipts, bool) or not isinstance(min_receipts, int) or min_receipts < 1:
         raise ValueError(f"min_receipts must be a whole number ≥ 1; got {min_receipts!r}.")
     mix = category_mix(tx, category, allow_returns=allow_returns)
@@ -106,10 +118,6 @@ def customer_differences(
     )
     per = per.reindex(mix.index)
     keep = (per["receipts"] >= min_receipts).to_numpy()
-    if not keep.any():
-        raise DataValidationError(
-            f"No customer has {min_receipts} or more receipts: lower min_receipts."
-        )
     mix, per = mix[keep], per[keep]
     distance = 0.5 * (mix - mix.mean(axis=0)).abs().sum(axis=1)
     out = per.reset_index()
@@ -139,7 +147,7 @@ def differentiation_matrix(
     **large needs differences** if ``needs_diversity >= needs_threshold`` (default 0.5:
     half of a typical customer's spend would have to move to match the group's mix).
     Groups with fewer than ``min_customers`` customers are dropped (their spread says
-    little). ``by`` columns must be constant per customer within a group's rows.
+    little); if none is left the table is empty and ``attrs["note"]`` says why. ``by`` columns must be constant per customer within a group's rows.
 
     >>> tx = pd.DataFrame({"customer_id": [1, 2, 3, 4], "receipt_id": [1, 2, 3, 4],
     ...     "timestamp": pd.to_datetime(["2024-01-01"] * 4), "amount": [100.0, 1, 1, 1],
@@ -152,13 +160,11 @@ def differentiation_matrix(
     _positive("value_threshold", value_threshold, allow_zero=True)
     _positive("needs_threshold", needs_threshold, allow_zero=True)
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    require_columns(tx, keys, "transactions")
+    require_columns(tx, [*keys, category], "transactions")
     groups = [((), tx)] if not keys else list(tx.groupby(keys, observed=True, sort=True))
     rows = []
     for key, part in groups:
-        diff = customer_differences(
-            part, category, min_receipts=min_receipts, allow_returns=allow_returns
-        )
+        diff = _differences(part, category, min_receipts, allow_returns)
         if len(diff) < min_customers:
             continue
         key = key if isinstance(key, tuple) else (key,)
@@ -172,10 +178,16 @@ def differentiation_matrix(
             }
         )
     if not rows:
-        raise DataValidationError(
-            f"No group has {min_customers} or more customers with {min_receipts}+ receipts: "
-            "lower min_customers or group more coarsely."
+        empty = pd.DataFrame(columns=[*keys, "customers", "value_cv", "needs_diversity"])
+        empty["quadrant"] = pd.Categorical([], categories=list(QUADRANT_STRATEGIES))
+        empty["strategy"] = pd.Series(dtype=str)
+        empty.attrs.update(
+            value_threshold=value_threshold,
+            needs_threshold=needs_threshold,
+            note=f"no group has {min_customers} or more customers with {min_receipts}+ "
+            "receipts: lower min_customers or min_receipts, or group more coarsely",
         )
+        return empty
     out = pd.DataFrame(rows)
     large_v = (out["value_cv"] >= value_threshold).to_numpy()
     large_n = (out["needs_diversity"] >= needs_threshold).to_numpy()
