@@ -53,6 +53,8 @@ __all__ = [
     "driver_analysis",
     "importance_performance",
     "NPS_GROUPS",
+    "NPS_ACTIONS",
+    "nps_groups",
 ]
 
 #: The attribute scores of the course's satisfaction survey.
@@ -62,6 +64,13 @@ ATTRIBUTES_ZH: dict[str, str] = dict(cat.SURVEY_ATTRIBUTES)
 SIX_HEARTS: dict[str, str] = dict(cat.SIX_HEARTS)
 #: The NPS groups as the Walmart case names them.
 NPS_GROUPS: dict[str, str] = dict(cat.NPS_GROUPS)
+#: What to do with each NPS group (the Walmart case asks for a strategy per group; these
+#: are the course's suggestions, override them with ``actions=``).
+NPS_ACTIONS: dict[str, str] = {
+    "promoter": "ask for referrals and reviews; invite to member events 邀请推荐、口碑传播",
+    "passive": "find the one thing missing (survey follow-up); targeted offers 找出差距、针对性改进",
+    "detractor": "call back within days, fix the cause, close the loop 及时回访、解决问题",
+}
 #: Service-level targets (服务水平) in hours from opening, by severity.
 DEFAULT_SLA = pd.DataFrame(
     list(cat.SLA_TARGETS), columns=["severity", "response_hours", "resolution_hours"]
@@ -213,6 +222,37 @@ def nps(
         "lower": max(score - z * se, -100.0),
         "upper": min(score + z * se, 100.0),
     }
+
+
+def nps_groups(
+    df: pd.DataFrame,
+    score: str = "recommend",
+    by: str | Sequence[str] | None = None,
+    scale: tuple[float, float] | None = None,
+    actions: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The three NPS groups as the Walmart case applies them (根据NPS值将客户分为推荐者、中立者
+    和批评者，针对不同客户群体制定相应的策略): per (group of ``by`` and) NPS group, ``n``,
+    ``share`` and the ``action`` (:data:`NPS_ACTIONS`, or ``actions``).
+
+    >>> nps_groups(pd.DataFrame({"recommend": [10, 9, 8, 3]}))[["group", "group_zh", "n", "share"]]
+           group group_zh  n  share
+    0   promoter      推荐者  2   0.50
+    1    passive      中立者  1   0.25
+    2  detractor      批评者  1   0.25
+    """
+    keys = _groups(by)
+    require_columns(df, [*keys, score], "survey")
+    acts = {**NPS_ACTIONS, **dict(actions or {})}
+    cat_ = nps_category(df[score], scale)
+    order = list(NPS_GROUPS)
+    frame = df[keys].assign(group=pd.Categorical(cat_, categories=order, ordered=True))
+    counts = frame.groupby([*keys, "group"], observed=False).size().rename("n").reset_index()
+    totals = counts.groupby(keys)["n"].transform("sum") if keys else counts["n"].sum()
+    counts["share"] = counts["n"] / totals
+    counts["group_zh"] = counts["group"].map(NPS_GROUPS).astype(str)
+    counts["action"] = counts["group"].map(acts).astype(str)
+    return counts[[*keys, "group", "group_zh", "n", "share", "action"]]
 
 
 def _scale_of(scale: tuple[float, float] | None) -> tuple[float, float]:

@@ -369,3 +369,14 @@ def test_nps_refuses_a_1_to_5_scale_instead_of_minus_100():
     assert sat.nps(five, scale=(0, 10))["nps"] == -100  # the user says it is 0-10: so be it
     assert sat.nps([3])["nps"] == -100  # one answer cannot show a scale
     assert sat.NPS_GROUPS == {"promoter": "推荐者", "passive": "中立者", "detractor": "批评者"}
+
+
+def test_nps_groups_with_actions_per_store():
+    df = pd.DataFrame({"store": ["A"] * 4 + ["B"] * 2, "recommend": [10, 9, 7, 0, 6, 6]})
+    g = sat.nps_groups(df, by="store").set_index(["store", "group"])
+    assert g.loc[("A", "promoter"), "n"] == 2 and g.loc[("A", "promoter"), "share"] == 0.5
+    assert g.loc[("B", "promoter"), "n"] == 0  # every group listed, empty ones too
+    assert g.loc[("B", "detractor"), "share"] == 1.0
+    assert g.loc[("A", "detractor"), "group_zh"] == "批评者"
+    mine = sat.nps_groups(df, actions={"passive": "call them"}).set_index("group")
+    assert mine.loc["passive", "action"] == "call them"
