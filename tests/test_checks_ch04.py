@@ -198,7 +198,10 @@ def test_04_8_nps_by_store():
     eight = SURVEYS.assign(recommend=SURVEYS["recommend"].replace(8, 9))
     msg = _fails("04.8", lambda s: _right_nps_by_store(eight), surveys=SURVEYS, hint="8 as a")
     assert "75" not in msg
-    mean = lambda s: s.groupby("store_id")["recommend"].mean()
+
+    def mean(s):
+        return s.groupby("store_id")["recommend"].mean()
+
     _fails("04.8", mean, surveys=SURVEYS, hint="mean answer per store")
     _fails("04.8", lambda s: 5.0, surveys=SURVEYS, hint="pandas Series")
     _fails("04.8", lambda s: _right_nps_by_store(s).iloc[:2], surveys=SURVEYS, hint="one NPS")
@@ -227,7 +230,10 @@ def test_04_9_weighted_hearts():
     assert _right_weighted(RATINGS, WEIGHTS)["E1"] == pytest.approx(3.625)
     ctx = {"ratings": RATINGS, "weights": WEIGHTS}
     assert "Right" in repr(check("04.9", _right_weighted, **ctx))
-    plain = lambda r, w: r.groupby("employee_id")[list(sat.SIX_HEARTS)].mean().mean(axis=1)
+
+    def plain(r, w):
+        return r.groupby("employee_id")[list(sat.SIX_HEARTS)].mean().mean(axis=1)
+
     msg = _fails("04.9", plain, hint="plain mean", **ctx)
     assert "3.625" not in msg
 
@@ -235,7 +241,10 @@ def test_04_9_weighted_hearts():
         return r.groupby("employee_id")[list(w)].mean() @ pd.Series(w)
 
     _fails("04.9", unscaled, hint="sum to 1", **ctx)
-    by_store = lambda r, w: r.groupby("store_id")["sincerity"].mean()
+
+    def by_store(r, w):
+        return r.groupby("store_id")["sincerity"].mean()
+
     _fails("04.9", by_store, hint="per store", **ctx)
     _fails("04.9", lambda r, w: _right_weighted(r, w) + 0.1, hint="Σ weight", **ctx)
 
@@ -263,6 +272,9 @@ def test_04_10_class_metrics():
         return _right_metrics(p).rename(columns={"precision": "recall", "recall": "precision"})
 
     _fails("04.10", swapped, predictions=PRED, hint="swapped")
-    acc = lambda p: pd.DataFrame({"precision": [0.5, 0.5], "recall": [0.5, 0.5]}, index=[0, 1])
+
+    def acc(p):
+        return pd.DataFrame({"precision": [0.5, 0.5], "recall": [0.5, 0.5]}, index=[0, 1])
+
     _fails("04.10", acc, predictions=PRED, hint="overall accuracy")
     _fails("04.10", lambda p: 0.5, predictions=PRED, hint="columns precision and recall")
