@@ -573,3 +573,21 @@ def test_other_bad_inputs():
         sg.rfm_values({"customer_id": [1]})
     with pytest.raises(DataValidationError, match="numeric features; column 'name' is not"):
         sg.CustomerClusters(2).fit(pd.DataFrame({"x": [1.0, 2, 3], "name": ["a", "b", "c"]}))
+
+
+# --------------------------------------------------------------------------- small or tied data
+@pytest.mark.parametrize("n", [1, 2, 3, 9, 11])
+def test_deciles_and_scores_on_small_and_tied_data_never_fail(n):
+    """No pandas bin-edges error: ranks, not qcut, so any n and any ties work."""
+    same = _tx([(c, c, "2024-01-01", 5.0) for c in range(n)])  # every customer alike
+    table = sg.decile_table(same)
+    assert table["customers"].sum() == n and table["sales_share"].sum() == pytest.approx(1)
+    # with n customers, decile d holds the ranks i with floor(10 (i − 1) / n) + 1 == d
+    expected = np.bincount([10 * i // n + 1 for i in range(n)], minlength=11)[1:]
+    assert table["customers"].tolist() == expected.tolist()
+    scores = sg.quantile_scores(pd.Series([5.0] * n))
+    assert (scores == 3).all()  # alike customers share the middle score
+    rfm = sg.rfm(same)
+    assert len(rfm) == n and rfm["segment"].notna().all()
+    pyramid = sg.pyramid_summary(sg.profit_pyramid(same.assign(quantity=1, unit_cost=1.0)))
+    assert pyramid["customers"].sum() == n

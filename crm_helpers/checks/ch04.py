@@ -57,7 +57,7 @@ def nps_score(answer: Any) -> str:
             )
         if close(got, v["six_passive"], rel=1e-9):
             raise ExerciseError(
-                "You counted 6 as a passive. Detractors (贬损者) answer 0 to 6 inclusive."
+                "You counted 6 as a passive. Detractors (批评者) answer 0 to 6 inclusive."
             )
         if close(got, v["seven_detractor"], rel=1e-9):
             raise ExerciseError("You counted 7 as a detractor. Passives answer 7 or 8.")
