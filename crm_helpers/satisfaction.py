@@ -479,3 +479,4 @@ def __getattr__(name: str) -> object:
 # this module is used (``shop.with_tables("surveys")`` then works without a scan of every
 # extension module).
 importlib.import_module("crm_helpers.extensions.satisfaction")
+importlib.import_module("crm_helpers.extensions.staff")
