@@ -416,7 +416,8 @@ SIX_HEARTS_CRITERIA: list[tuple[str, str, float, str]] = [
 ]  # fmt: skip
 
 # The rating chain of the brief (逐级考核制): (who is rated, rated by).
-SIX_HEARTS_CHAIN: list[tuple[str, str]] = [
+#: Who rates whom in the six-hearts rating, as the brief's appendix lists it (被评定者, 评定者).
+SIX_HEARTS_RATED_BY: list[tuple[str, str]] = [
     ("一般店员", "店长"),
     ("店长", "店务执行经理"),
     ("全部评定结果", "市场营销部总监 (认定), 总经理签字确认"),
@@ -427,7 +428,7 @@ SIX_HEARTS_PURPOSES: list[str] = [
     "规范员工的服务态度, 提高顾客满意度, 使产品的服务质量深入人心",
     "为员工的岗位动态管理、薪酬激励、职业发展提供客观依据",
 ]
-SIX_HEARTS_PRINCIPLE = "坚持客观、真实、公平、公正的原则"
+SIX_HEARTS_PRINCIPLE_ZH = "坚持客观、真实、公平、公正的原则"
 
 # Part 1's elements of the brief, in its order (used as the report's checklist).
 PLAN_PART1_ITEMS: list[str] = [

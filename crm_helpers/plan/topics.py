@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crm_helpers._catalogue import SIX_HEARTS_CHAIN, SIX_HEARTS_CRITERIA
+from crm_helpers._catalogue import SIX_HEARTS_CRITERIA, SIX_HEARTS_RATED_BY
 from crm_helpers.plan.process import CampaignRound, evaluate_rounds, random_round, run_round
 from crm_helpers.plan.strategy import apply_strategy
 from crm_helpers.schema import DataValidationError, require_columns
@@ -197,7 +197,7 @@ def six_hearts_chain() -> pd.DataFrame:
     >>> six_hearts_chain()["rated_by"].tolist()[:2]
     ['店长', '店务执行经理']
     """
-    out = pd.DataFrame(SIX_HEARTS_CHAIN, columns=["rated", "rated_by"])
+    out = pd.DataFrame(SIX_HEARTS_RATED_BY, columns=["rated", "rated_by"])
     out.insert(0, "level", range(1, len(out) + 1))
     return out
 

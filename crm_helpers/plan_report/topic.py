@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from crm_helpers import plan, plots_plan
-from crm_helpers._catalogue import CRM_ROUND_STEPS, SIX_HEARTS_PRINCIPLE, SIX_HEARTS_PURPOSES
+from crm_helpers._catalogue import CRM_ROUND_STEPS, SIX_HEARTS_PRINCIPLE_ZH, SIX_HEARTS_PURPOSES
 from crm_helpers.plan_report.context import PlanContext
 from crm_helpers.plan_report.document import VALUE_LABELS, PlanDocument
 from crm_helpers.schema import DataValidationError
@@ -178,7 +178,7 @@ def appendix_six_hearts(doc: PlanDocument) -> None:
     doc.para("“六心”是指信心、热心、用心、耐心、诚心和细心; “六心”服务是用这六条标准为每一位顾客提供最优质的服务。评定与公司考核结果、员工的服务态度和服务质量、工作能力和工作态度挂钩。",
              "The six hearts: confidence, warmth, attentiveness, patience, sincerity, carefulness.")  # fmt: skip
     doc.heading("评定的目的与原则", "Purpose and principle", 3)
-    doc.bullets([*SIX_HEARTS_PURPOSES, f"原则: {SIX_HEARTS_PRINCIPLE}"])
+    doc.bullets([*SIX_HEARTS_PURPOSES, f"原则: {SIX_HEARTS_PRINCIPLE_ZH}"])
     doc.heading("评定流程: 逐级考核制", "Process: rated level by level", 3)
     chain = plan.six_hearts_chain()
     doc.table(chain, ["level", "rated", "rated_by"], labels={"level": doc.t("层级", "level")})
