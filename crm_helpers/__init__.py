@@ -9,7 +9,8 @@
 True
 
 Modules: ``schema`` (the transaction schema and validation), ``simulate`` (the simulated
-membership retailer; ``extensions`` add tables to it), ``datasets`` (loaders), ``kpi`` (the
+membership retailer; ``extensions`` add tables to it), ``datasets`` (loaders), ``load``, ``shapes`` and
+``sections`` (your own files: reading options, shapes, sections skipped with a note), ``kpi`` (the
 indicator system and customer lifecycle, ch. 01), ``segment`` and ``widgets``
 (segmentation and the explorer, ch. 05), ``loyalty`` and ``clv`` (ch. 06), ``plan`` (the
 plan-design report, ch. 08), ``plots`` and ``plots_<chapter>`` (figures; call
@@ -31,6 +32,8 @@ _VERBS = {
     "simulate_retailer": "simulate",
     "Retailer": "simulate",
     "load_transactions": "datasets",
+    "load_data": "shapes",
+    "guard_sections": "sections",
     "load_retailer": "datasets",
     "load_online_retail": "datasets",
     "load_cdnow": "datasets",

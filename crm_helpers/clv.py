@@ -32,6 +32,9 @@ from .schema import DataValidationError, check_choice, require_columns
 
 __all__ = [
     "MIN_CUSTOMERS",
+    "Margin",
+    "line_margin",
+    "customer_margin_rate",
     "historical_clv",
     "rfm_summary",
     "calibration_holdout",
@@ -46,6 +49,9 @@ MIN_CUSTOMERS = 30
 _UNIT_DAYS = {"D": 1.0, "W": 7.0}
 #: Fitted parameters outside this range mean the fit ran to the edge of the parameter space.
 _EDGE = (1e-6, 1e5)
+#: A gross margin: a rate (0.3), a per-unit cost column of the transactions ("unit_cost"),
+#: or a Series of rates indexed by customer_id.
+Margin = float | str | pd.Series
 
 
 def _lifetimes() -> Any:
@@ -57,18 +63,83 @@ def _lifetimes() -> Any:
     return lifetimes
 
 
-def historical_clv(tx: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
-    """Historical value per customer: sales, receipts, margin (if ``unit_cost`` is there),
-    tenure and sales per year of tenure, up to ``as_of`` (default: the end of the data).
+def _margin_rate_value(margin: float, name: str = "margin") -> float:
+    if isinstance(margin, bool) or not isinstance(margin, int | float | np.floating):
+        raise TypeError(f"{name} must be a number; got {type(margin).__name__}.")
+    if not 0 < float(margin) <= 1:
+        raise ValueError(
+            f"{name} must be a gross-margin rate between 0 and 1 (e.g. 0.3 for 30 %); got "
+            f"{margin!r}. A rate above 1 is probably a percentage: divide it by 100."
+        )
+    return float(margin)
+
+
+def line_margin(tx: pd.DataFrame, margin: Margin) -> pd.Series:
+    """Gross margin (毛利) of each transaction line, in money.
+
+    ``margin`` is one of: a **rate** (0.3: 30 % of every yuan is margin); the **name of a
+    per-unit cost column** of ``tx`` (``"unit_cost"``: margin = amount − cost × quantity);
+    or a **Series of rates indexed by customer_id** (customers missing from it are refused).
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 2], "amount": [100.0, 50.0],
+    ...     "quantity": [2, 1], "unit_cost": [30.0, 40.0]})
+    >>> line_margin(tx, 0.25).tolist(), line_margin(tx, "unit_cost").tolist()
+    ([25.0, 12.5], [40.0, 10.0])
+    """
+    require_columns(tx, ["customer_id", "amount"], "transactions")
+    if isinstance(margin, str):
+        require_columns(tx, [margin, "quantity"], "transactions")
+        cost = pd.to_numeric(tx[margin], errors="coerce")
+        if cost.isna().any():
+            raise DataValidationError(
+                f"Column {margin!r} (cost per unit) has {int(cost.isna().sum())} missing or "
+                "non-numeric values: fill them or pass a margin rate instead."
+            )
+        return (tx["amount"] - cost * tx["quantity"]).rename("margin")
+    if isinstance(margin, pd.Series):
+        rate = tx["customer_id"].map(margin)
+        if rate.isna().any():
+            missing = tx.loc[rate.isna(), "customer_id"].unique()[:5].tolist()
+            raise DataValidationError(
+                f"The margin Series has no rate for customers {missing}: give a rate for "
+                "every customer (index customer_id)."
+            )
+        if not rate.between(-1, 1).all():
+            raise ValueError("margin rates must lie between -1 and 1 (shares, not percentages).")
+        return (tx["amount"] * rate).rename("margin")
+    return (tx["amount"] * _margin_rate_value(margin)).rename("margin")
+
+
+def customer_margin_rate(tx: pd.DataFrame, margin: Margin) -> pd.Series:
+    """Each customer's gross-margin rate (毛利率): their margin ÷ their spend.
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [100.0, 100.0, 50.0],
+    ...     "quantity": [1, 1, 1], "unit_cost": [60.0, 80.0, 40.0]})
+    >>> customer_margin_rate(tx, "unit_cost").tolist()
+    [0.3, 0.2]
+    """
+    m = line_margin(tx, margin).groupby(tx["customer_id"]).sum()
+    sales = tx.groupby("customer_id")["amount"].sum()
+    return (m / sales.where(sales != 0)).fillna(0.0).rename("margin_rate")
+
+
+def historical_clv(tx: pd.DataFrame, as_of: Any = None, *, margin: Margin) -> pd.DataFrame:
+    """Historical value per customer **on gross margin** (毛利): sales, receipts, margin,
+    margin rate, tenure, and margin (and sales) per year of tenure, up to ``as_of``
+    (default: the end of the data). Sorted by margin.
+
+    ``margin``: a rate, a per-unit cost column of ``tx`` (``"unit_cost"``) or a Series of
+    rates by customer (see :func:`line_margin`). Value is margin, never revenue: a customer
+    who buys only loss leaders brings sales but no value.
 
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "receipt_id": [1, 2, 3],
     ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-07-01", "2024-06-01"]),
     ...     "amount": [100.0, 50.0, 20.0]})
-    >>> historical_clv(tx, as_of="2025-01-01")[["sales", "receipts", "tenure_years"]].round(2)
-                 sales  receipts  tenure_years
+    >>> historical_clv(tx, as_of="2025-01-01", margin=0.3)[["sales", "margin", "margin_rate"]]
+                 sales  margin  margin_rate
     customer_id
-    1            150.0         2          1.00
-    2             20.0         1          0.59
+    1            150.0    45.0          0.3
+    2             20.0     6.0          0.3
     """
     tx = _tx(tx)
     when = (
@@ -79,12 +150,13 @@ def historical_clv(tx: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     tx = tx[tx["timestamp"] < when]
     g = tx.groupby("customer_id")
     out = pd.DataFrame({"sales": g["amount"].sum(), "receipts": g["receipt_id"].nunique()})
-    if "unit_cost" in tx.columns and "quantity" in tx.columns:
-        cost = (tx["unit_cost"] * tx["quantity"]).groupby(tx["customer_id"]).sum()
-        out["margin"] = out["sales"] - cost
+    out["margin"] = line_margin(tx, margin).groupby(tx["customer_id"]).sum()
+    out["margin_rate"] = (out["margin"] / out["sales"].where(out["sales"] != 0)).fillna(0.0)
     out["tenure_years"] = (when - g["timestamp"].min()) / pd.Timedelta(days=365.25)
-    out["sales_per_year"] = out["sales"] / out["tenure_years"].clip(lower=1 / 12)
-    return out.sort_values("sales", ascending=False, kind="stable")
+    years = out["tenure_years"].clip(lower=1 / 12)
+    out["sales_per_year"] = out["sales"] / years
+    out["margin_per_year"] = out["margin"] / years
+    return out.sort_values("margin", ascending=False, kind="stable")
 
 
 def _purchases(tx: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -307,6 +379,15 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, penalizer_coef: float = 0.0) -> An
     >>> {k: round(v, 2) for k, v in ggf.params_.to_dict().items()}
     {'p': 6.25, 'q': 3.74, 'v': 15.45}
     """
+    if "monetary_value" not in summary.columns or (
+        (summary["frequency"] > 0).any() and not (summary["monetary_value"] > 0).any()
+    ):
+        raise DataValidationError(
+            "Gamma-Gamma models the money spent per purchase, and these data have no purchase "
+            "amounts (no 'monetary_value', or every amount is 0, as in an event log of "
+            "customer and date only). Money CLV cannot be computed from them; BG/NBD "
+            "(expected purchases, probability alive) still can. Map an amount column to get CLV."
+        )
     require_columns(summary, ["frequency", "monetary_value"], "summary")
     rep = summary[summary["frequency"] > 0]
     if len(rep) < MIN_CUSTOMERS:
@@ -323,57 +404,81 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, penalizer_coef: float = 0.0) -> An
     return fitter
 
 
+def _summary_rates(summary: pd.DataFrame, margin: float | pd.Series) -> pd.Series:
+    if isinstance(margin, str):
+        raise TypeError(
+            f"margin={margin!r}: a cost column belongs to the transactions, not to the RFM "
+            "summary. Pass customer_margin_rate(tx, 'unit_cost') (a rate per customer) or a rate."
+        )
+    if isinstance(margin, pd.Series):
+        rate = margin.reindex(summary.index)
+        if rate.isna().any():
+            raise DataValidationError(
+                f"The margin Series has no rate for {int(rate.isna().sum())} customers of the "
+                "summary: give a rate for every customer (index customer_id)."
+            )
+        return rate.astype("float64").rename("margin_rate")
+    return pd.Series(_margin_rate_value(margin), index=summary.index, name="margin_rate")
+
+
 def predict_clv(
     bgf: Any,
     ggf: Any,
     summary: pd.DataFrame,
     *,
+    margin: float | pd.Series,
     months: int = 12,
     monthly_discount_rate: float = 0.01,
     time_unit: str = "W",
 ) -> pd.DataFrame:
-    """Per customer: probability alive (存活概率), expected purchases and CLV over ``months``.
+    """Per customer: probability alive (存活概率), expected purchases and **CLV on gross
+    margin** over ``months``: for each month *m*, the purchases expected in it × the
+    Gamma-Gamma expected value per purchase × the margin rate, divided by
+    (1 + ``monthly_discount_rate``)^m, summed.
 
-    ``expected_value`` is Gamma-Gamma's expected mean purchase value; ``clv`` is lifetimes'
-    discounted CLV (expected purchases × value, month by month). Recency and T must be in
-    ``time_unit`` as used in the fit.
+    ``margin``: a gross-margin rate or a Series of rates by customer_id (e.g.
+    :func:`customer_margin_rate` of the transactions with ``"unit_cost"``). ``spend`` is the
+    same sum without the margin (discounted revenue, for comparison only). Recency and T must
+    be in ``time_unit`` as used in the fit.
 
     >>> import crm_helpers as crm
     >>> s = crm.load_cdnow("summary_monetary")
-    >>> out = predict_clv(fit_bgnbd(s), fit_gamma_gamma(s), s)
+    >>> out = predict_clv(fit_bgnbd(s), fit_gamma_gamma(s), s, margin=0.3)
     >>> out.columns.tolist()
-    ['p_alive', 'expected_purchases', 'expected_value', 'clv']
+    ['p_alive', 'expected_purchases', 'expected_value', 'margin_rate', 'spend', 'clv']
+    >>> bool(np.allclose(out["clv"], 0.3 * out["spend"]))
+    True
     """
     check_choice("time_unit", time_unit, list(_UNIT_DAYS))
     require_columns(summary, ["frequency", "recency", "T", "monetary_value"], "summary")
-    weeks = months * 365.25 / 12 / _UNIT_DAYS[time_unit]
+    if not isinstance(months, int | np.integer) or months < 1:
+        raise ValueError(f"months must be a whole number ≥ 1; got {months!r}.")
+    if not 0 <= monthly_discount_rate < 1:
+        raise ValueError(f"monthly_discount_rate must be in [0, 1); got {monthly_discount_rate}.")
+    rate = _summary_rates(summary, margin)
+    f, r, t = summary["frequency"], summary["recency"], summary["T"]
+    per_month = 365.25 / 12 / _UNIT_DAYS[time_unit]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = pd.DataFrame(
-            {
-                "p_alive": bgf.conditional_probability_alive(
-                    summary["frequency"], summary["recency"], summary["T"]
-                ),
-                "expected_purchases": bgf.conditional_expected_number_of_purchases_up_to_time(
-                    weeks, summary["frequency"], summary["recency"], summary["T"]
-                ),
-                "expected_value": ggf.conditional_expected_average_profit(
-                    summary["frequency"],
-                    summary["monetary_value"].where(summary["frequency"] > 0, 0),
-                ),
-            },
-            index=summary.index,
+        cum = [np.zeros(len(summary))] + [
+            np.asarray(bgf.conditional_expected_number_of_purchases_up_to_time(
+                m * per_month, f, r, t), dtype="float64")
+            for m in range(1, months + 1)
+        ]  # fmt: skip
+        value = np.asarray(
+            ggf.conditional_expected_average_profit(f, summary["monetary_value"].where(f > 0, 0)),
+            dtype="float64",
         )
-        out["clv"] = ggf.customer_lifetime_value(
-            bgf,
-            summary["frequency"],
-            summary["recency"],
-            summary["T"],
-            summary["monetary_value"],
-            time=months,
-            discount_rate=monthly_discount_rate,
-            freq=time_unit,
-        ).to_numpy()
+        p_alive = bgf.conditional_probability_alive(f, r, t)
+    disc = sum(
+        (cum[m] - cum[m - 1]) / (1 + monthly_discount_rate) ** m for m in range(1, months + 1)
+    )
+    out = pd.DataFrame(
+        {"p_alive": np.asarray(p_alive, dtype="float64"), "expected_purchases": cum[-1],
+         "expected_value": value, "margin_rate": rate.to_numpy(), "spend": disc * value},
+        index=summary.index,
+    )  # fmt: skip
+    out["clv"] = out["spend"] * out["margin_rate"]
     return out
 
 

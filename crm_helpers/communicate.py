@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import _catalogue as cat
 from .schema import DataValidationError, check_choice, require_columns
 from .segment import ABC_CADENCE, SVCD_CADENCE
 
@@ -64,25 +65,11 @@ __all__ = [
 ]
 
 #: The contact channels (沟通渠道) of the course, in display order.
-CHANNELS: tuple[str, ...] = ("hotline", "sms", "email", "push", "social", "face_to_face")
+CHANNELS: tuple[str, ...] = tuple(c[0] for c in cat.CHANNEL_LIST)
 #: Chinese names of the channels.
-CHANNEL_ZH: dict[str, str] = {
-    "hotline": "热线电话",
-    "sms": "短信",
-    "email": "邮件",
-    "push": "App推送",
-    "social": "社交媒体",
-    "face_to_face": "面对面",
-}
+CHANNEL_ZH: dict[str, str] = {c[0]: c[1] for c in cat.CHANNEL_LIST}
 #: Cost of one contact per channel, in yuan (the simulated retailer's price list).
-CHANNEL_COST: dict[str, float] = {
-    "hotline": 4.0,
-    "sms": 0.1,
-    "email": 0.02,
-    "push": 0.01,
-    "social": 0.5,
-    "face_to_face": 25.0,
-}
+CHANNEL_COST: dict[str, float] = {c[0]: c[2] for c in cat.CHANNEL_LIST}
 #: The call centre's follow-up of a sales lead by purchase timing (购买时间):
 #: (days between follow-up calls, days the follow-up lasts).
 FOLLOW_UP_CADENCE: dict[str, tuple[int, int]] = {

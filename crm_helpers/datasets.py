@@ -11,7 +11,8 @@ data_source         what it loads
 ``"simulated"``     the simulated membership retailer (:func:`load_retailer`)
 ``"online_retail"`` UCI Online Retail, cleaned (:func:`load_online_retail`)
 ``"cdnow"``         the CDNOW sample of Fader & Hardie (:func:`load_cdnow`)
-``"….csv"``         your own file (:func:`read_transactions_csv`)
+``"….csv"``, …      your own file(s), with the notebooks' ``data_options``
+                    (:mod:`crm_helpers.load`; other shapes: :mod:`crm_helpers.shapes`)
 ==================  ==============================================================
 
 Where the files are
@@ -39,11 +40,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from crm_helpers.load import resolve_path
 from crm_helpers.results import repo_root
 from crm_helpers.schema import (
     REQUIRED_COLUMNS,
     DataValidationError,
     check_choice,
+    parse_dates,
     rename_columns,
     require_columns,
     validate_transactions,
@@ -58,6 +61,7 @@ __all__ = [
     "data_dir",
     "cache_dir",
     "load_transactions",
+    "check_named_source",
     "load_online_retail",
     "load_bank_marketing",
     "load_cfpb_complaints",
@@ -432,28 +436,6 @@ def load_cdnow(
 # --------------------------------------------------------------------------- your own CSV
 
 
-def _resolve_csv_path(path: str | os.PathLike[str]) -> Path:
-    candidate = Path(path).expanduser()
-    if candidate.is_file():
-        return candidate
-    if candidate.is_dir():
-        raise IsADirectoryError(
-            f"{str(path)!r} is a folder, not a CSV file; give the path of the file inside it."
-        )
-    where = candidate if candidate.is_absolute() else Path.cwd() / candidate
-    hint = ""
-    if where.parent.is_dir():
-        near = difflib.get_close_matches(
-            candidate.name, [p.name for p in where.parent.iterdir()], n=3, cutoff=0.6
-        )
-        if near:
-            hint = f" Files with similar names in that folder: {', '.join(near)}."
-    raise FileNotFoundError(
-        f"No CSV file at {str(path)!r} (looked for {where}). "
-        f"Relative paths are read from the working directory, which is {Path.cwd()}.{hint}"
-    )
-
-
 def _read_csv(source: Any, shown: str, kwargs: dict[str, Any]) -> pd.DataFrame:
     try:
         return pd.read_csv(source, **kwargs)
@@ -469,28 +451,17 @@ def _read_csv(source: Any, shown: str, kwargs: dict[str, Any]) -> pd.DataFrame:
         ) from err
 
 
-def _parse_dates(df: pd.DataFrame, date_format: str) -> pd.Series:
-    s = df["timestamp"]
-    parsed = pd.to_datetime(s, format=date_format, errors="coerce")
-    bad = parsed.isna() & s.notna()
-    if bad.any():
-        n = int(bad.sum())
-        shown = ", ".join(f"row {i}: {v!r}" for i, v in s[bad].head(5).items())
-        raise DataValidationError(
-            f"Column 'timestamp' of the transactions table does not match "
-            f"date_format={date_format!r} in {n} row{'s' if n != 1 else ''} ({shown})."
-        )
-    return parsed
-
-
 def read_transactions_csv(
     path: str | os.PathLike[str] | Any,
     columns: Mapping[str, str] | None = None,
     *,
     date_format: str | None = None,
+    dayfirst: bool | None = None,
+    allow_returns: bool = False,
     **read_csv_kwargs: Any,
 ) -> pd.DataFrame:
-    """Read your own transaction CSV into the course schema.
+    """Read your own transaction CSV into the course schema (:func:`load_transactions` reads
+    more kinds of file, with the notebooks' ``data_options``).
 
     Parameters
     ----------
@@ -501,9 +472,12 @@ def read_transactions_csv(
         The column mapping, from the schema's name to the name in your file, e.g.
         ``{"customer_id": "会员号", "timestamp": "下单时间"}``. Columns that already have
         the schema's name need no entry. See ``docs/data_schema.md``.
-    date_format:
-        The format of the timestamp column, e.g. ``"%d/%m/%Y %H:%M"``; needed when days
-        come before months. Without it, pandas guesses the format of each value.
+    date_format, dayfirst:
+        The format of the timestamp column, e.g. ``"%d/%m/%Y %H:%M"``, or whether dates
+        like ``01/12/2010`` put the day first; without either, the order is found from the
+        values and never guessed (:func:`~crm_helpers.schema.parse_dates`).
+    allow_returns:
+        Accept negative quantities and amounts.
     **read_csv_kwargs:
         Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ``dtype``, ...).
 
@@ -543,7 +517,7 @@ def read_transactions_csv(
     if isinstance(path, str) and "://" in path:  # a URL: pandas reads it
         source, shown = path, f" {path!r}"
     elif isinstance(path, (str, os.PathLike)):
-        source = _resolve_csv_path(path)
+        source = resolve_path(path)
         shown = f" {str(path)!r}"
     else:
         source, shown = path, ""
@@ -562,9 +536,10 @@ def read_transactions_csv(
             "columns={'customer_id': 'CustomerID', 'timestamp': 'InvoiceDate'}."
         ) from None
     try:
-        if date_format is not None:
-            df["timestamp"] = _parse_dates(df, date_format)
-        return validate_transactions(df)
+        df["timestamp"] = parse_dates(
+            df["timestamp"], dayfirst=dayfirst, date_format=date_format, table="transactions"
+        )
+        return validate_transactions(df, allow_returns=allow_returns)
     except DataValidationError as err:
         if "row " not in str(err):
             raise
@@ -895,17 +870,48 @@ def load_zh_reviews(sources: tuple[str, ...] = ("waimai", "online_shopping")) ->
 # --------------------------------------------------------------------------- entry point
 
 
-def _is_csv(source: object) -> bool:
-    return isinstance(source, (str, os.PathLike)) and str(source).lower().endswith(_CSV_SUFFIXES)
+def _is_file(source: object) -> bool:
+    """A path, a glob pattern or a dict of tables, rather than a named data source."""
+    if isinstance(source, Mapping | os.PathLike):
+        return True
+    return (
+        isinstance(source, str)
+        and source not in DATA_SOURCES
+        and (any(ch in source for ch in "/\\*?") or "." in Path(source).name)
+    )
+
+
+def check_named_source(data_source: object, data_options: Mapping[str, Any]) -> None:
+    """Raise a ``ValueError`` for an unknown named source (with a close match), or for
+    reading options given for a named source (which is already in the schema).
+
+    >>> check_named_source("cdnow", {"columns": {}})
+    >>> check_named_source("cdnow", {"sep": ";"})
+    Traceback (most recent call last):
+    ...
+    ValueError: data_options sep only apply to your own files; data_source 'cdnow' is already in the course schema. Leave them out.
+    """
+    if data_source not in DATA_SOURCES:
+        close = difflib.get_close_matches(str(data_source).lower(), DATA_SOURCES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"data_source must be one of {', '.join(repr(s) for s in DATA_SOURCES)}, or the "
+            f"path of a file (.csv, .xlsx, ...); got {data_source!r}{hint}."
+        )
+    given = sorted(k for k, v in data_options.items() if v not in (None, False, {}))
+    if given:
+        raise ValueError(
+            f"data_options {', '.join(given)} only apply to your own files; data_source "
+            f"{data_source!r} is already in the course schema. Leave them out."
+        )
 
 
 def load_transactions(
-    data_source: str | os.PathLike[str] = "simulated",
+    data_source: str | os.PathLike[str] | Mapping[str, Any] = "simulated",
     *,
     seed: int = 7,
     n_customers: int | str = 5000,
-    columns: Mapping[str, str] | None = None,
-    **csv_options: Any,
+    **data_options: Any,
 ) -> pd.DataFrame:
     """The transaction table a notebook works on, chosen by its ``data_source`` parameter.
 
@@ -913,15 +919,17 @@ def load_transactions(
     ----------
     data_source:
         ``"simulated"`` (the simulated retailer, :func:`load_retailer`),
-        ``"online_retail"`` (UCI Online Retail, cleaned), ``"cdnow"`` (CDNOW transactions)
-        or the path of your own ``.csv`` / ``.csv.gz`` file.
+        ``"online_retail"`` (UCI Online Retail, cleaned), ``"cdnow"`` (CDNOW transactions),
+        or your own data: the path of a file (CSV, TSV, Excel, parquet, also ``.gz``), a glob
+        pattern (``"sales/*.csv"``), or a dict of table name → path (its table
+        ``"transactions"`` is read).
     seed, n_customers:
         For ``"simulated"`` only.
-    columns:
-        For a CSV file only: the column mapping, see :func:`read_transactions_csv`.
-    **csv_options:
-        For a CSV file only: ``date_format``, ``encoding``, ``sep``, ... passed to
-        :func:`read_transactions_csv`.
+    **data_options:
+        For your own files only, the notebooks' ``data_options``: ``columns`` (the column
+        mapping), ``sep``, ``decimal``, ``thousands``, ``encoding``, ``sheet``, ``dayfirst``,
+        ``date_format``, ``allow_returns``; see :mod:`crm_helpers.load` and
+        ``docs/data_schema.md``.
 
     Returns
     -------
@@ -931,8 +939,10 @@ def load_transactions(
     Raises
     ------
     ValueError
-        An unknown ``data_source`` (the message lists the valid ones), or ``columns`` or
-        CSV options given for a source that is not a CSV file.
+        An unknown ``data_source`` (the message lists the valid ones), or options given for
+        a named source.
+    TypeError
+        An unknown option (the message lists the valid ones).
 
     Examples
     --------
@@ -942,25 +952,14 @@ def load_transactions(
     >>> load_transactions("cdnnow")
     Traceback (most recent call last):
     ...
-    ValueError: data_source must be one of 'simulated', 'online_retail', 'cdnow', or the path of a .csv / .csv.gz file; got 'cdnnow' (did you mean 'cdnow'?).
+    ValueError: data_source must be one of 'simulated', 'online_retail', 'cdnow', or the path of a file (.csv, .xlsx, ...); got 'cdnnow' (did you mean 'cdnow'?).
     """
-    if _is_csv(data_source):
-        return read_transactions_csv(data_source, columns, **csv_options)
-    if data_source not in DATA_SOURCES:
-        close = difflib.get_close_matches(str(data_source).lower(), DATA_SOURCES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        if str(data_source).lower().endswith((".xlsx", ".xls")):
-            hint = " (save the Excel sheet as CSV first: File › Save As › CSV UTF-8)"
-        raise ValueError(
-            f"data_source must be one of {', '.join(repr(s) for s in DATA_SOURCES)}, or the "
-            f"path of a .csv / .csv.gz file; got {data_source!r}{hint}."
-        )
-    if columns is not None or csv_options:
-        given = ", ".join(["columns"] * (columns is not None) + sorted(csv_options))
-        raise ValueError(
-            f"{given} only apply to a CSV file; data_source {data_source!r} is already in "
-            "the course schema. Leave them out."
-        )
+    from crm_helpers.load import check_options, read_transactions
+
+    check_options(data_options)
+    if _is_file(data_source):
+        return read_transactions(data_source, **data_options)
+    check_named_source(data_source, data_options)
     if data_source == "simulated":
         return load_retailer(seed=seed, n_customers=n_customers).transactions()
     if data_source == "online_retail":

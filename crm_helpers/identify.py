@@ -100,16 +100,8 @@ __all__ = [
 NAME_PINYIN: dict[str, str] = {
     **dict(cat.SURNAMES),
     **dict(cat.GIVEN_CHARS),
-    # homophones: what a pinyin input method offers for the same syllable
-    "汪": "wang", "黎": "li", "莉": "li", "立": "li", "章": "zhang", "柳": "liu",
-    "阳": "yang", "扬": "yang", "玮": "wei", "薇": "wei", "方": "fang", "那": "na",
-    "闵": "min", "婧": "jing", "晶": "jing", "蔷": "qiang", "垒": "lei", "君": "jun",
-    "永": "yong", "燕": "yan", "洁": "jie", "鹃": "juan", "滔": "tao", "铭": "ming",
-    "潮": "chao", "绣": "xiu", "侠": "xia", "萍": "ping", "钢": "gang", "贵": "gui",
-    "瑛": "ying", "桦": "hua", "惠": "hui", "健": "jian", "帼": "guo", "雯": "wen",
-    "铃": "ling", "虹": "hong", "雨": "yu", "辰": "chen", "馨": "xin", "亭": "ting",
-    "皓": "hao", "波": "bo", "薛": "xue", "紫": "zi", "仪": "yi", "肖": "xiao",
-}  # fmt: skip
+    **cat.HOMOPHONE_PINYIN,
+}
 
 #: The columns that can identify a person; a record needs at least one of them.
 IDENTIFYING_COLUMNS: tuple[str, ...] = ("name", "phone", "email", "card_number")

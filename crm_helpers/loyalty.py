@@ -13,7 +13,7 @@
   ROC-AUC, calibrated probabilities), :func:`gains_table` and :func:`calibration_table`.
 * **Cohorts** (同期群): :func:`cohort_retention` and :func:`repeat_and_retention`
   (复购率、留存率).
-* **Win-back** (挽回): :func:`winback_list` and :func:`winback_value`.
+* **Win-back** (挽回) on gross margin lives in :mod:`crm_helpers.winback`.
 """
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ __all__ = [
     "calibration_table",
     "cohort_retention",
     "repeat_and_retention",
-    "winback_list",
-    "winback_value",
 ]
 
 LEDGER_KINDS: dict[str, int] = {"earn": 1, "redeem": -1, "expire": -1}
@@ -430,6 +428,13 @@ def assign_tiers(
     """
     when = _timestamp(as_of, "as_of")
     r = _receipts(tx)
+    if len(r) and not (r["timestamp"] < when).any():
+        first = r["timestamp"].min()
+        raise ValueError(
+            f"No purchases before as_of ({when.date()}): the data start on {first.date()}. "
+            f"Tiers need history before the snapshot date (a {window_days}-day window): "
+            "choose a later as_of or use data covering at least a year."
+        )
     r = r[r["timestamp"] < when]
     start = when - pd.Timedelta(days=window_days)
     ids = pd.Index(np.sort(r["customer_id"].unique()), name="customer_id")
@@ -676,15 +681,22 @@ def _xy(table: pd.DataFrame, target: str, features: list[str] | None) -> tuple:
     require_columns(table, feats, "customer")
     non_num = [c for c in feats if not pd.api.types.is_numeric_dtype(table[c])]
     if non_num:
+        kinds = ", ".join(f"{c!r} ({table[c].dtype}, {table[c].nunique()} values)" for c in non_num)
         raise DataValidationError(
-            f"Features must be numeric; {non_num} are not. Encode them (pd.get_dummies) or "
-            "leave them out with features=[...]."
+            f"Features must be numeric; these are not: {kinds}. Encode them as 0/1 columns "
+            "(pd.get_dummies(table, columns=[...], dtype=int)) or leave them out with "
+            "features=[...]."
         )
     y = table[target]
     if not y.isin([0, 1, True, False]).all():
         raise DataValidationError(f"Column {target!r} must hold 0/1 (1 = churned).")
-    if table[feats].isna().any().any():
-        raise DataValidationError("The features have missing values; fill or drop them first.")
+    gaps = table[feats].isna().sum()
+    if gaps.any():
+        named = ", ".join(f"{c!r} ({n} rows)" for c, n in gaps[gaps > 0].items())
+        raise DataValidationError(
+            f"Missing values in the features: {named}. Fill them (e.g. with 0 or the median) "
+            "or leave those columns out with features=[...]."
+        )
     return table[feats].to_numpy(dtype="float64"), y.astype("int64").to_numpy(), feats
 
 
@@ -896,67 +908,3 @@ def repeat_and_retention(tx: pd.DataFrame, period: str = "month") -> pd.DataFram
         columns=["period", "customers", "repeat_customers", "repurchase_rate", "retained",
                  "retention_rate"],
     )  # fmt: skip
-
-
-# ----------------------------------------------------------------------------- win-back
-
-
-def winback_list(value: pd.Series, risk: pd.Series, *, min_value: float = 0.0) -> pd.DataFrame:
-    """Customers ranked for win-back (挽回) by value × risk (the value expected to be lost).
-
-    ``value``: what a customer is worth if kept (e.g. predicted CLV); ``risk``: the
-    churn probability; both indexed by customer_id.
-
-    >>> winback_list(pd.Series({1: 100.0, 2: 500.0, 3: 50.0}), pd.Series({1: 0.9, 2: 0.5, 3: 0.99}))
-                 value  risk  value_at_risk  rank
-    customer_id
-    2            500.0  0.50          250.0     1
-    1            100.0  0.90           90.0     2
-    3             50.0  0.99           49.5     3
-    """
-    if not risk.between(0, 1).all():
-        raise ValueError("risk must be probabilities between 0 and 1.")
-    if (value < 0).any():
-        raise ValueError("value must be ≥ 0 (what the customer is worth if kept).")
-    d = pd.DataFrame({"value": value, "risk": risk}).dropna()
-    d = d[d["value"] >= min_value]
-    d["value_at_risk"] = d["value"] * d["risk"]
-    d = d.sort_values("value_at_risk", ascending=False, kind="stable")
-    d["rank"] = np.arange(1, len(d) + 1)
-    d.index.name = "customer_id"
-    return d
-
-
-def winback_value(
-    ranked: pd.DataFrame, *, cost_per_contact: float, response_rate: float
-) -> pd.DataFrame:
-    """Expected value of a win-back campaign (挽回活动) to the top *n* of a ranked list.
-
-    A contacted customer costs ``cost_per_contact``; of those who would have churned, a
-    share ``response_rate`` is won back and keeps their ``value``. So contacting customer
-    *i* is worth response_rate × risk_i × value_i − cost. Returns, for n = 1 … N, the
-    cumulative expected gain, cost and net value (``net_value``); its maximum says how
-    many to contact.
-
-    >>> ranked = winback_list(pd.Series({1: 100.0, 2: 500.0}), pd.Series({1: 0.9, 2: 0.5}))
-    >>> winback_value(ranked, cost_per_contact=10, response_rate=0.2)
-       n_contacted  expected_gain  cost  net_value
-    0            1           50.0  10.0       40.0
-    1            2           68.0  20.0       48.0
-    """
-    if not 0 <= response_rate <= 1:
-        raise ValueError(f"response_rate must be between 0 and 1; got {response_rate}.")
-    if cost_per_contact < 0:
-        raise ValueError(f"cost_per_contact must be ≥ 0; got {cost_per_contact}.")
-    require_columns(ranked, ["value_at_risk"], "win-back list")
-    gain = (response_rate * ranked["value_at_risk"]).cumsum().to_numpy()
-    n = np.arange(1, len(ranked) + 1)
-    cost = n * float(cost_per_contact)
-    return pd.DataFrame(
-        {
-            "n_contacted": n,
-            "expected_gain": gain.round(6),
-            "cost": cost,
-            "net_value": (gain - cost).round(6),
-        }  # fmt: skip
-    )

@@ -59,8 +59,13 @@ def plot_points_flow(by_period: pd.DataFrame, *, ax: Axes | None = None) -> Axes
 def plot_tier_migration(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """The tier migration matrix as a heat map (row shares if the matrix is normalised)."""
     ax = _ax(ax, (6, 5))
-    fmt = ".0%" if matrix.to_numpy().max() <= 1 else "d"
-    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax)
+    values = matrix.to_numpy(dtype="float64")
+    if values.size == 0 or np.isnan(values).all():
+        ax.text(0.5, 0.5, "no members in this window 该时段无会员", ha="center", va="center")
+        ax.set_axis_off()
+        return ax
+    fmt = ".0%" if np.nanmax(values) <= 1 else ".0f"
+    sns.heatmap(matrix.astype("float64"), annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax)
     ax.set_xlabel(f"tier at the end 期末等级 ({matrix.columns.name})")
     ax.set_ylabel(f"tier at the start 期初等级 ({matrix.index.name})")
     return ax
@@ -138,11 +143,12 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_winback(curve: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Net expected value of a win-back campaign against the number contacted."""
+    """Expected margin recovered minus cost of a win-back campaign against the number
+    contacted (:func:`crm_helpers.winback.winback_value`)."""
     ax = _ax(ax, (7, 4))
     sns.lineplot(data=curve, x="n_contacted", y="net_value", ax=ax)
     best = curve.loc[curve["net_value"].idxmax()]
     ax.axvline(best["n_contacted"], ls="--", color="grey")
-    ax.set_xlabel("customers contacted (by value × risk) 联系人数")
-    ax.set_ylabel("expected net value 期望净收益 (元)")
+    ax.set_xlabel("customers contacted (by margin recovered − cost) 联系人数")
+    ax.set_ylabel("expected net margin 期望净毛利 (元)")
     return ax

@@ -34,6 +34,7 @@ __all__ = [
     "plot_cfpb_responses",
     "plot_confusion",
     "plot_six_hearts",
+    "plot_rater_leniency",
 ]
 
 
@@ -221,4 +222,30 @@ def plot_six_hearts(
     )  # fmt: skip
     ax.tick_params(axis="x", rotation=0, labelsize=9)
     ax.set_ylabel("")
+    return ax
+
+
+def plot_rater_leniency(
+    agreement: pd.DataFrame,
+    truth: pd.Series | None = None,
+    labels: pd.Series | None = None,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Each rater's leniency against the reference rater (宽严倾向) with ±2 standard
+    errors, from :func:`crm_helpers.six_hearts.rater_agreement`; ``truth`` (indexed by
+    ``rater_id``) marks the true leniency where it is known, ``labels`` renames raters."""
+    d = agreement.sort_values("leniency").reset_index(drop=True)
+    y = np.arange(len(d))
+    ax = _ax(ax, (7, max(3.0, 0.3 * len(d) + 1)))
+    ax.errorbar(d["leniency"], y, xerr=2 * d["se"].fillna(0), fmt="o", capsize=3,
+                label="estimate 估计 (±2 se)")  # fmt: skip
+    if truth is not None:
+        ax.scatter(truth.reindex(d["rater_id"]).to_numpy(), y, marker="x", color="red", s=60,
+                   zorder=3, label="true leniency 真实宽严")  # fmt: skip
+    names = d["rater_id"] if labels is None else d["rater_id"].map(labels).fillna(d["rater_id"])
+    ax.set_yticks(y, names.astype(str).tolist())
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_xlabel("stars above the reference rater 高于参照评分者的星级")
+    ax.legend(loc="lower right", fontsize="small")
     return ax

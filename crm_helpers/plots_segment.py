@@ -22,6 +22,7 @@ __all__ = [
     "plot_abc_curve",
     "plot_svcd",
     "plot_pyramid",
+    "plot_pyramid_vs_document",
     "plot_deciles",
     "plot_differentiation",
     "plot_choose_k",
@@ -173,27 +174,69 @@ def plot_deciles(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_differentiation(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Customers on needs difference × value difference, with the quadrant lines."""
-    require_columns(matrix, ["value_index", "needs_distance", "quadrant"], "differentiation")
+def plot_differentiation(
+    matrix: pd.DataFrame, label: str | None = None, *, ax: Axes | None = None
+) -> Axes:
+    """Groups on value difference × needs difference (客户差异矩阵), with the thresholds
+    and the four quadrants named; ``label`` names the column that labels each point."""
+    require_columns(matrix, ["value_cv", "needs_diversity", "quadrant"], "differentiation")
     ax = _ax(ax, (8, 5.5))
+    v_t = matrix.attrs.get("value_threshold", 1.0)
+    n_t = matrix.attrs.get("needs_threshold", 0.5)
     sns.scatterplot(
-        data=matrix,
-        x="needs_distance",
-        y="value_index",
+        data=matrix.assign(quadrant=matrix["quadrant"].astype(str)),
+        x="needs_diversity",
+        y="value_cv",
         hue="quadrant",
-        s=14,
-        alpha=0.6,
-        linewidth=0,
+        s=80,
         ax=ax,
     )
-    ax.set_yscale("log")
-    if "value_threshold" in matrix.attrs:
-        ax.axhline(matrix.attrs["value_threshold"], color="black", linewidth=1)
-        ax.axvline(matrix.attrs["needs_threshold"], color="black", linewidth=1)
-    ax.set_xlabel("needs difference 需求差异 (distance of the category mix)")
-    ax.set_ylabel("value difference 价值差异 (sales ÷ median)")
-    ax.legend(title="quadrant 象限")
+    if label is not None:
+        for _, row in matrix.iterrows():
+            ax.annotate(str(row[label]), (row["needs_diversity"], row["value_cv"]), fontsize=8,
+                        xytext=(4, 4), textcoords="offset points")  # fmt: skip
+    ax.axhline(v_t, color="black", linewidth=1)
+    ax.axvline(n_t, color="black", linewidth=1)
+    x_hi = max(1.0, float(matrix["needs_diversity"].max()) * 1.1)
+    y_hi = max(2 * v_t, float(matrix["value_cv"].max()) * 1.15)
+    ax.set_xlim(0, x_hi)
+    ax.set_ylim(0, y_hi)
+    corners = {
+        "one-to-one 一对一": ((n_t + x_hi) / 2, (v_t + y_hi) / 2),
+        "loyalty building 构建忠诚": (n_t / 2, (v_t + y_hi) / 2),
+        "niche 利基": ((n_t + x_hi) / 2, v_t / 2),
+        "mass 大众": (n_t / 2, v_t / 2),
+    }
+    for text, (x, y) in corners.items():
+        ax.text(x, y, text, ha="center", va="center", color="grey", alpha=0.8)
+    ax.set_xlabel("needs difference 需求差异 (diversity of category mix)")
+    ax.set_ylabel("value difference 价值差异 (coefficient of variation)")
+    ax.legend(title="quadrant 象限", fontsize="small")
+    return ax
+
+
+def plot_pyramid_vs_document(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Each zone's share of revenue and profit in the data beside the shares the document
+    states for 300 customers (客户金字塔: 数据 vs 文献)."""
+    need = ["zone", "revenue_share", "profit_share", "doc_revenue_share"]
+    require_columns(summary, need, "pyramid")
+    long = pd.DataFrame(
+        {
+            "zone": list(summary["zone"]) * 3,
+            "what": ["revenue, data 收入·数据"] * len(summary)
+            + ["profit, data 利润·数据"] * len(summary)
+            + ["revenue, document 收入·文献"] * len(summary),
+            "share": [*summary["revenue_share"], *summary["profit_share"],
+                      *summary["doc_revenue_share"]],
+        }
+    )  # fmt: skip
+    ax = _ax(ax, (9, 4.5))
+    palette = [sns.color_palette()[0], sns.color_palette()[2], "lightgrey"]
+    sns.barplot(data=long, y="zone", x="share", hue="what", orient="h", palette=palette, ax=ax)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("share 占比")
+    ax.set_ylabel("")
+    ax.legend(title="", fontsize="small")
     return ax
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crm_helpers._catalogue import PRIVACY_MEASURES
 from crm_helpers.schema import require_columns
 
 __all__ = [
@@ -37,7 +38,15 @@ __all__ = [
     "year_band",
     "generalise",
     "suppress_small_classes",
+    "DATE_LEVELS",
+    "release_k_anonymity",
+    "k_anonymous_export",
+    "l_diversity",
+    "privacy_measures",
 ]
+
+#: Date generalisation levels: month, quarter, year (never the day in an export).
+DATE_LEVELS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 def _key_bytes(key: object) -> bytes:
@@ -255,6 +264,7 @@ def generalise(
     *,
     bands: Mapping[str, int] | None = None,
     maps: Mapping[str, Mapping[object, object]] | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """A copy of ``df`` with coarser quasi-identifiers.
 
@@ -265,6 +275,9 @@ def generalise(
     maps:
         ``{column: mapping}``: values to broader values (city → region); a value missing
         from the mapping raises an error that names it.
+    dates:
+        ``{column: level}``: dates to ``"month"`` (2024-03), ``"quarter"`` (2024Q1) or
+        ``"year"`` (2024).
 
     Examples
     --------
@@ -277,8 +290,15 @@ def generalise(
     """
     bands = dict(bands or {})
     maps = dict(maps or {})
-    require_columns(df, [*bands, *maps], "export")
+    dates = dict(dates or {})
+    require_columns(df, [*bands, *maps, *dates], "export")
     out = df.copy()
+    for col, level in dates.items():
+        if level not in DATE_LEVELS:
+            raise ValueError(f"dates[{col!r}] must be one of {list(DATE_LEVELS)}; got {level!r}.")
+        when = pd.to_datetime(df[col], errors="coerce")
+        text = when.dt.to_period(DATE_LEVELS[level]).astype(str).astype(object)
+        out[col] = text.where(when.notna(), None)
     for col, width in bands.items():
         out[col] = year_band(df[col], width)
     for col, mapping in maps.items():
@@ -305,3 +325,69 @@ def suppress_small_classes(
     k_anonymity(df, qi, k)  # validates the arguments
     group = df.groupby(qi, dropna=False, observed=True, sort=False).ngroup().to_numpy()
     return df.loc[np.bincount(group)[group] >= k] if len(df) else df.copy()
+
+
+def _released(df: pd.DataFrame, token: str | Sequence[str]) -> list[str]:
+    tokens = [token] if isinstance(token, str) else list(token)
+    require_columns(df, tokens, "export")
+    cols = [c for c in df.columns if c not in tokens]
+    if not cols:
+        raise ValueError("The export has no column besides the token: nothing to check.")
+    return cols
+
+
+def release_k_anonymity(df: pd.DataFrame, token: str | Sequence[str], k: int = 5) -> KAnonymity:
+    """k-anonymity over **every released column except the pseudonymous token(s)**: a
+    recipient may know any of them about a person, so all of them are quasi-identifiers.
+
+    >>> t = pd.DataFrame({"tok": ["a", "b", "c"], "band": ["1980s", "1980s", "1990s"]})
+    >>> release_k_anonymity(t, "tok", k=2).k_min
+    1
+    """
+    return k_anonymity(df, _released(df, token), k)
+
+
+def k_anonymous_export(df: pd.DataFrame, token: str | Sequence[str], k: int = 5) -> pd.DataFrame:
+    """``df`` without the rows whose class over all non-token columns is smaller than k:
+    the result is k-anonymous over everything it releases.
+
+    >>> t = pd.DataFrame({"tok": list("abcde"), "band": ["80s"] * 3 + ["90s"] * 2,
+    ...                   "region": ["N", "N", "N", "N", "S"]})
+    >>> k_anonymous_export(t, "tok", k=2)["tok"].tolist()
+    ['a', 'b', 'c']
+    """
+    return suppress_small_classes(df, _released(df, token), k)
+
+
+def l_diversity(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: str) -> pd.DataFrame:
+    """Distinct values of a ``sensitive`` column within each class of ``quasi_identifiers``
+    (l-diversity, l-多样性): a class of 20 members who all have the same income band tells
+    anyone who can place a person in it that person's income, however large k is.
+
+    Returns one row per class with ``size`` and ``distinct``, fewest distinct first; the table
+    is l-diverse for l = the first row's ``distinct``.
+
+    >>> t = pd.DataFrame({"band": ["80s"] * 3 + ["90s"] * 2, "income": ["hi", "lo", "hi", "lo", "lo"]})
+    >>> l_diversity(t, ["band"], "income")
+      band  size  distinct
+    0  90s     2         1
+    1  80s     3         2
+    """
+    qi = list(quasi_identifiers)
+    if sensitive in qi:
+        raise ValueError(f"The sensitive column {sensitive!r} cannot also be a quasi-identifier.")
+    k_anonymity(df, qi, 1)  # validates the arguments
+    require_columns(df, [sensitive], "export")
+    g = df.groupby(qi, dropna=False, observed=True, sort=False)[sensitive]
+    out = pd.DataFrame({"size": g.size(), "distinct": g.nunique(dropna=False)}).reset_index()
+    return out.sort_values(["distinct", "size"], kind="stable").reset_index(drop=True)
+
+
+def privacy_measures() -> pd.DataFrame:
+    """Walmart's privacy measures (沃尔玛隐私保护合规措施) as the case lists them: encryption,
+    access control, compliance audits and staff privacy training.
+
+    >>> privacy_measures()["measure_zh"].tolist()[-1]
+    '员工隐私保护意识培训'
+    """
+    return pd.DataFrame(PRIVACY_MEASURES, columns=["measure_zh", "measure_en", "what"])

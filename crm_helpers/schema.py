@@ -29,6 +29,7 @@ cleanly typed table.
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -36,6 +37,9 @@ import pandas as pd
 
 __all__ = [
     "DataValidationError",
+    "AmbiguousDatesError",
+    "parse_dates",
+    "detect_dayfirst",
     "TRANSACTION_COLUMNS",
     "REQUIRED_COLUMNS",
     "OPTIONAL_COLUMNS",
@@ -161,11 +165,18 @@ def _to_numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
 
 
 _HAS_OFFSET = r"(?:Z|[+-]\d\d:?\d\d)\s*$"
+# two numbers, then a year: 01/12/2010, 1.12.10, 01-12-2010 08:26 (day or month first?)
+_YEAR_LAST = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
 
 
-def _parse_mixed_dates(s: pd.Series, col: str, table: str) -> pd.Series:
+class AmbiguousDatesError(DataValidationError):
+    """Dates such as ``03/04/2024`` that could be day first or month first, with no value
+    that settles it; the message says how to choose (``dayfirst=`` or ``date_format=``)."""
+
+
+def _parse_mixed_dates(s: pd.Series, col: str, table: str, dayfirst: bool = False) -> pd.Series:
     try:
-        return pd.to_datetime(s, errors="coerce", format="mixed")
+        return pd.to_datetime(s, errors="coerce", format="mixed", dayfirst=dayfirst)
     except ValueError:  # "Mixed timezones detected": several UTC offsets, or some without
         pass
     text = s.astype("str").str.strip()
@@ -177,26 +188,131 @@ def _parse_mixed_dates(s: pd.Series, col: str, table: str) -> pd.Series:
             f"one (with: {_bad_rows(aware, s)}; without: {_bad_rows(naive, s)}). "
             "Give all of them a time zone, or none."
         )
-    return pd.to_datetime(s, errors="coerce", format="mixed", utc=True)
+    return pd.to_datetime(s, errors="coerce", format="mixed", utc=True, dayfirst=dayfirst)
 
 
-def _to_datetime(df: pd.DataFrame, col: str, table: str) -> pd.Series:
-    s = df[col]
+def _parse_one_format(s: pd.Series, dayfirst: bool) -> pd.Series | None:
+    """All values in the format of the first one (fast), or None if they are not."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return pd.to_datetime(s, dayfirst=dayfirst)
+        except (ValueError, TypeError, OverflowError):
+            return None
+
+
+def detect_dayfirst(s: pd.Series, col: str = "timestamp", table: str = "table") -> bool | None:
+    """Whether dates written as ``nn/nn/yyyy`` put the day first, decided from the values.
+
+    ``None`` if no value has that form (ISO dates ``2024-03-05`` are never ambiguous). A first
+    number above 12 settles it (day first), a second number above 12 too (month first); if
+    no value settles it, :class:`AmbiguousDatesError` says how to choose.
+
+    >>> detect_dayfirst(pd.Series(["01/12/2010 08:26", "13/12/2010 09:00"]))
+    True
+    >>> detect_dayfirst(pd.Series(["12/31/2010", "01/02/2011"]))
+    False
+    >>> print(detect_dayfirst(pd.Series(["2010-12-01"])))
+    None
+    >>> detect_dayfirst(pd.Series(["01/02/2011", "03/04/2011"]))
+    Traceback (most recent call last):
+    ...
+    crm_helpers.schema.AmbiguousDatesError: Column 'timestamp' of the table has dates that could be day first or month first ('01/02/2011' is 1 February or 2 January), and no day above 12 settles it. Say which: data_options = {"dayfirst": True} (01/02 = 1 February) or {"dayfirst": False} (01/02 = 2 January), or give the exact format, e.g. {"date_format": "%d/%m/%Y %H:%M"}.
+    """
+    parts = s.dropna().astype("str").str.extract(_YEAR_LAST)
+    parts = parts.dropna()
+    if parts.empty:
+        return None
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first and month_first:
+        a = s.dropna().astype("str")[(first > 12).reindex(s.dropna().index, fill_value=False)]
+        b = s.dropna().astype("str")[(second > 12).reindex(s.dropna().index, fill_value=False)]
+        raise DataValidationError(
+            f"Column {col!r} of {_the(table)} mixes day-first dates ({a.iloc[0]!r}) and "
+            f"month-first dates ({b.iloc[0]!r}). Write all dates one way in the file."
+        )
+    if day_first or month_first:
+        return day_first
+    example = s.dropna().astype("str")[parts.index[0]].strip()
+    d, m = int(first.iloc[0]), int(second.iloc[0])
+    as_dm = f"{d} {pd.Timestamp(2000, m, 1).month_name()}"
+    as_md = f"{m} {pd.Timestamp(2000, d, 1).month_name()}"
+    raise AmbiguousDatesError(
+        f"Column {col!r} of {_the(table)} has dates that could be day first or month first "
+        f"({example!r} is {as_dm} or {as_md}), and no day above 12 settles it. Say which: "
+        'data_options = {"dayfirst": True} '
+        f'({d:02d}/{m:02d} = {as_dm}) or {{"dayfirst": False}} ({d:02d}/{m:02d} = {as_md}), '
+        'or give the exact format, e.g. {"date_format": "%d/%m/%Y %H:%M"}.'
+    )
+
+
+def _dates_from_numbers(s: pd.Series, column: str, table: str) -> pd.Series:
+    """Whole numbers such as 20240305 as %Y%m%d; other numbers are not dates."""
+    whole = s.dropna()
+    if len(whole) and ((whole % 1 == 0) & whole.between(1e7, 3e7)).all():
+        return pd.to_datetime(s.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce")
+    raise DataValidationError(
+        f"Column {column!r} of {_the(table)} holds numbers, not dates "
+        f"({_bad_rows(s.notna(), s)}). Give the format of the dates, e.g. "
+        'data_options = {"date_format": "%Y%m%d"}.'
+    )
+
+
+def parse_dates(
+    s: pd.Series,
+    *,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+    column: str = "timestamp",
+    table: str = "table",
+) -> pd.Series:
+    """The package's one date parser: text, numbers or datetimes to naive datetimes.
+
+    Never guesses: ``nn/nn/yyyy`` dates are read day or month first as the values show
+    (:func:`detect_dayfirst`) or ``dayfirst`` says; ``date_format`` reads every value with
+    that format; ``20240305`` is read as ``%Y%m%d``; a time zone keeps its local clock time.
+
+    >>> parse_dates(pd.Series(["01/12/2010 08:26", "31/12/2010 17:00"])).dt.month.tolist()
+    [12, 12]
+    >>> parse_dates(pd.Series([20240305])).dt.strftime("%Y-%m-%d").tolist()
+    ['2024-03-05']
+    >>> parse_dates(pd.Series(["05.03.2024"]), date_format="%d.%m.%Y").dt.day.tolist()
+    [5]
+    """
     if pd.api.types.is_datetime64_any_dtype(s):
         out = s
-    else:
-        out = _parse_mixed_dates(s, col, table)
+    elif date_format is not None:
+        out = pd.to_datetime(s, format=date_format, errors="coerce")
         bad = out.isna() & s.notna()
         if bad.any():
             raise DataValidationError(
-                f"Column {col!r} of {_the(table)} must hold dates; "
-                f"could not read {_bad_rows(bad, s)} as a date."
+                f"Column {column!r} of {_the(table)} does not match "
+                f"date_format={date_format!r} in {_bad_rows(bad, s)}."
             )
+    elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        out = _dates_from_numbers(s, column, table)
+    else:
+        if dayfirst is None:
+            dayfirst = bool(detect_dayfirst(s, column, table))
+        out = _parse_one_format(s, dayfirst)
+        if out is None:
+            out = _parse_mixed_dates(s, column, table, dayfirst=dayfirst)
+    bad = out.isna() & s.notna()
+    if bad.any():
+        raise DataValidationError(
+            f"Column {column!r} of {_the(table)} must hold dates; "
+            f"could not read {_bad_rows(bad, s)} as a date."
+        )
     if getattr(out.dt, "tz", None) is not None:
         # keep the local clock time: a shop's hours and months are local (18:00 in Shanghai
         # stays 18:00); text with several different UTC offsets was parsed to UTC above
         out = out.dt.tz_localize(None)
     return out
+
+
+def _to_datetime(df: pd.DataFrame, col: str, table: str) -> pd.Series:
+    return parse_dates(df[col], column=col, table=table)
 
 
 def _no_missing(df: pd.DataFrame, col: str, table: str) -> None:
@@ -367,7 +483,7 @@ def rename_columns(
     """Rename a user's columns to the schema's names.
 
     ``mapping`` goes from the schema's name to the name in ``df``, e.g.
-    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``.
+    ``{"customer_id": "CustomerID", "timestamp": "InvoiceDate"}``; one column may feed two.
 
     >>> raw = pd.DataFrame({"CustomerID": [1], "Qty": [2]})
     >>> rename_columns(raw, {"customer_id": "CustomerID", "quantity": "Qty"}).columns.tolist()
@@ -399,20 +515,18 @@ def rename_columns(
                 f"such column. The table contains these columns: "
                 f"{', '.join(repr(str(c)) for c in df.columns)}."
             )
-    sources = list(mapping.values())
-    dups = sorted({s for s in sources if sources.count(s) > 1})
-    if dups:
-        raise DataValidationError(
-            f"The column mapping uses {_show(dups)} for more than one schema column."
-        )
-    inverse = {source: target for target, source in mapping.items()}
-    clash = [t for t in inverse.values() if t in df.columns and t not in inverse]
+    inverse = {source: target for target, source in reversed(mapping.items())}
+    clash = [t for t in mapping if t in df.columns and t not in mapping.values()]
     if clash:
         raise DataValidationError(
             f"The column mapping would create a second column {clash[0]!r}: the table "
             "already has a column of that name. Map it, or drop it first."
         )
-    return df.rename(columns=inverse)
+    out = df.rename(columns=inverse)
+    for target, source in mapping.items():
+        if target not in out.columns:
+            out[target] = df[source]
+    return out
 
 
 def as_float_array(s: pd.Series) -> np.ndarray:

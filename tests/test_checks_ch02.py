@@ -222,3 +222,67 @@ def test_02_7_win_rate_by_source():
     _fails("02.7", lambda f: 0.5, funnel=FUNNEL, hint="a Series indexed by source")
     _fails("02.7", lambda f: pd.Series({"web": 0.9, "store": 0.5}), funnel=FUNNEL,
            hint="Not won / opportunities")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- 02.9, 02.10
+# app: session 1 searches (found) and buys; 2 searches (nothing found) and leaves; 5 buys
+# without searching. web: session 3 searches, views and carts; 4 only visits.
+def _events():
+    rows = [
+        (1, "app", ["visit", "search", "view", "cart", "purchase"]),
+        (2, "app", ["visit", "search"]),
+        (5, "app", ["visit", "view", "cart", "purchase"]),
+        (3, "web", ["visit", "search", "view", "cart"]),
+        (4, "web", ["visit"]),
+    ]
+    out = []
+    for sid, tp, evs in rows:
+        for k, e in enumerate(evs):
+            found = {1: True, 2: False, 3: True}.get(sid) if e == "search" else None
+            out.append((sid, sid * 10, pd.Timestamp("2024-01-01") + pd.Timedelta(minutes=sid * 60 + k),
+                        tp, e, None if e == "visit" else "home", found))  # fmt: skip
+    cols = ["session_id", "customer_id", "timestamp", "touchpoint", "event", "category",
+            "search_found"]  # fmt: skip
+    return pd.DataFrame(out, columns=cols)
+
+
+EV = _events()
+
+
+def _search_to_buy(ev, denominator="searched"):
+    searched = set(ev.loc[ev["event"] == "search", "session_id"])
+    bought = set(ev.loc[ev["event"] == "purchase", "session_id"])
+    s = ev.drop_duplicates("session_id").set_index("session_id")
+    hit = s.index.isin(searched) & s.index.isin(bought)
+    base = s.index.isin(searched) if denominator == "searched" else np.ones(len(s), bool)
+    g = pd.DataFrame({"tp": s["touchpoint"], "hit": hit, "base": base}).groupby("tp")
+    return g["hit"].sum() / g["base"].sum()
+
+
+def test_02_9_search_to_buy_by_hand():
+    right = _search_to_buy(EV)
+    assert right.tolist() == [0.5, 0.0]  # app 1 of 2 searching sessions; web 0 of 1
+    assert "Right" in repr(check("02.9", _search_to_buy, events=EV))
+    all_sessions = lambda ev: _search_to_buy(ev, "all")  # noqa: E731 (app 1/3)
+    _fails("02.9", all_sessions, events=EV, hint="divided by all sessions", secret=0.5)
+    purchase_rate = lambda ev: pd.Series({"app": 2 / 3, "web": 0.0})  # noqa: E731
+    _fails("02.9", purchase_rate, events=EV, hint="purchase rate of all sessions")
+    _fails("02.9", lambda ev: pd.Series({"app": 0.5}), events=EV, hint="one value per touchpoint")
+    _fails("02.9", lambda ev: 0.5, events=EV, hint="Series indexed by touchpoint")
+
+
+def _reach(ev):
+    n = ev.pivot_table(index="touchpoint", columns="event", values="session_id", aggfunc="nunique")
+    n = n.reindex(columns=["visit", "view", "cart", "purchase"]).fillna(0)
+    return n.div(n["visit"], axis=0)
+
+
+def test_02_10_stage_reach_by_hand():
+    right = _reach(EV)
+    assert right.loc["app"].tolist() == pytest.approx([1, 2 / 3, 2 / 3, 2 / 3])
+    assert right.loc["web"].tolist() == [1, 0.5, 0.5, 0]
+    assert "Right" in repr(check("02.10", _reach, events=EV))
+    step = lambda ev: _reach(ev) / _reach(ev).shift(axis=1).fillna(1.0)  # noqa: E731
+    _fails("02.10", lambda ev: step(ev).fillna(0), events=EV, hint="stage before")
+    _fails("02.10", lambda ev: _reach(ev).drop(columns="cart"), events=EV, hint="missing")
+    _fails("02.10", lambda ev: _reach(ev) * 0.9, events=EV, hint="Not yet", secret="0.66")

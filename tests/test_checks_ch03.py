@@ -150,3 +150,71 @@ def test_03_6_bank_figures():
     _fails("03.6", "jun", 0.75, bank=bank2, hint="exactly five times")
     _fails("03.6", "jun", 50, bank=BANK, hint="percentage")
     _fails("03.6", "jun", 0.1, bank=BANK, hint="campaign > 5")
+
+
+# --------------------------------------------------------------------------- 03.8, 03.9
+def _day(d):
+    return pd.Timestamp("2002-03-01") + pd.Timedelta(days=d)
+
+
+# D01: 4 calls, 3 with interest, 2 leads -> 2/3 (all calls: 1/2; upside down: 3/2)
+# D02: 2 calls, 2 with interest, 1 lead -> 1/2 (all calls: 1/2; upside down: 2)
+SVW_CALLS = pd.DataFrame(
+    {
+        "call_id": range(1, 7),
+        "caller_id": [1, 2, 3, 4, 5, 6],
+        "timestamp": [_day(0)] * 6,
+        "dealer_id": ["D01", "D01", "D01", "D01", "D02", "D02"],
+        "purchase_interest": [True, True, True, False, True, True],
+        "lead_id": pd.array([1, 2, None, None, 3, None], dtype="Int64"),
+        "purchase_timing": ["within_1_month", "within_1_month", None, None, "within_1_month", None],
+    }
+)
+# first follow-ups: lead 1 day 5 (last day 12), lead 2 day 9 (last 30), lead 3 day 20
+# -> median 9, mean 34/3, median of the last calls 20
+SVW_FU = pd.DataFrame(
+    {
+        "caller_id": [1, 1, 2, 2, 5],
+        "lead_id": pd.array([1, 1, 2, 2, 3], dtype="Int64"),
+        "timestamp": [_day(5), _day(12), _day(9), _day(30), _day(20)],
+        "kind": ["follow_up"] * 5,
+    }
+)
+SVW_SALES = pd.DataFrame({"caller_id": pd.Series([], dtype="int64"), "date": pd.to_datetime([])})
+
+
+def _capture(calls, denominator="interest"):
+    interest = calls[calls["purchase_interest"]] if denominator == "interest" else calls
+    leads = interest["lead_id"].notna().groupby(interest["dealer_id"]).sum()
+    return leads / interest.groupby("dealer_id").size()
+
+
+def test_03_8_capture_rate_by_dealer():
+    assert _capture(SVW_CALLS).tolist() == pytest.approx([2 / 3, 1 / 2])
+    assert "Right" in repr(check("03.8", _capture, calls=SVW_CALLS))
+    all_calls = lambda c: _capture(c, "all")  # noqa: E731
+    msg = _fails("03.8", all_calls, calls=SVW_CALLS, hint="divided by all calls")
+    assert "0.66" not in msg
+    _fails("03.8", lambda c: 1 / _capture(c), calls=SVW_CALLS, hint="upside down")
+    _fails("03.8", lambda c: _capture(c).iloc[:1], calls=SVW_CALLS, hint="one value per dealer")
+    _fails("03.8", lambda c: _capture(c) * 0.5, calls=SVW_CALLS, hint="Not yet")
+
+
+def _first_days(calls, followups, how="min", stat="median"):
+    fu = followups[followups["kind"] == "follow_up"]
+    when = fu.groupby("lead_id")["timestamp"].agg(how)
+    leads = calls[calls["lead_id"].notna()].set_index("lead_id")
+    days = (when - leads["timestamp"].reindex(when.index)).dt.total_seconds() / 86400
+    return days.groupby(leads["purchase_timing"].reindex(when.index)).agg(stat)
+
+
+def test_03_9_days_to_first_follow_up():
+    assert _first_days(SVW_CALLS, SVW_FU).tolist() == [9.0]
+    ctx = {"calls": SVW_CALLS, "followups": SVW_FU, "sales": SVW_SALES}
+    assert "Right" in repr(check("03.9", _first_days, **ctx))
+    mean = lambda c, f: _first_days(c, f, stat="mean")  # noqa: E731
+    _fails("03.9", mean, **ctx, hint="took the mean")
+    last = lambda c, f: _first_days(c, f, how="max")  # noqa: E731
+    _fails("03.9", last, **ctx, hint="last follow-up")
+    _fails("03.9", lambda c, f: _first_days(c, f) + 1, **ctx, hint="Not yet")
+    _fails("03.9", lambda c, f: 9.0, **ctx, hint="should return a pandas Series")

@@ -173,3 +173,108 @@ def test_timely_by_product_right_and_hints():
     _fails("04.6", RIGHT_TIMELY.drop("z"), hint="one entry per product", cfpb=CFPB)
     _fails("04.6", RIGHT_TIMELY + 0.01, hint="Not the share", cfpb=CFPB)
     _fails("04.6", 0.8, hint="pandas Series", cfpb=CFPB)
+
+
+def _fails(exercise, *answer, hint, **context):
+    with pytest.raises(ExerciseError, match=hint) as err:
+        check(exercise, *answer, **context)
+    return str(err.value)
+
+
+def _right_nps_by_store(surveys):
+    flags = pd.DataFrame(
+        {"store_id": surveys["store_id"], "pro": surveys["recommend"] >= 9,
+         "det": surveys["recommend"] <= 6}
+    )  # fmt: skip
+    shares = flags.groupby("store_id")[["pro", "det"]].mean()
+    return 100 * (shares["pro"] - shares["det"])
+
+
+def test_04_8_nps_by_store():
+    # by hand: A 0, B −100, C 75 (see SURVEYS)
+    assert _right_nps_by_store(SURVEYS).to_dict() == {"A": 0.0, "B": -100.0, "C": 75.0}
+    assert "Right" in repr(check("04.8", _right_nps_by_store, surveys=SURVEYS))
+    _fails("04.8", lambda s: _right_nps_by_store(s) / 100, surveys=SURVEYS, hint="× 100")
+    eight = SURVEYS.assign(recommend=SURVEYS["recommend"].replace(8, 9))
+    msg = _fails("04.8", lambda s: _right_nps_by_store(eight), surveys=SURVEYS, hint="8 as a")
+    assert "75" not in msg
+
+    def mean(s):
+        return s.groupby("store_id")["recommend"].mean()
+
+    _fails("04.8", mean, surveys=SURVEYS, hint="mean answer per store")
+    _fails("04.8", lambda s: 5.0, surveys=SURVEYS, hint="pandas Series")
+    _fails("04.8", lambda s: _right_nps_by_store(s).iloc[:2], surveys=SURVEYS, hint="one NPS")
+
+
+# Two employees of S1 rated twice: E1 all hearts 4 but sincerity 2 and 4 (mean 3);
+# E2 all hearts 3. Weights: sincerity 3, the rest 1 (sum 8) -> E1 = (5 × 4 + 3 × 3) / 8 =
+# 3.625; plain mean (5 × 4 + 3) / 6 = 3.833; unscaled: 20 + 9 = 29.
+RATINGS = pd.DataFrame(
+    {
+        "store_id": ["S1", "S1", "S1"], "employee_id": ["E1", "E1", "E2"],
+        **{h: [4, 4, 3] for h in sat.SIX_HEARTS},
+    }
+)  # fmt: skip
+RATINGS["sincerity"] = [2, 4, 3]
+WEIGHTS = {h: (3.0 if h == "sincerity" else 1.0) for h in sat.SIX_HEARTS}
+
+
+def _right_weighted(ratings, weights):
+    w = pd.Series(weights, dtype=float)
+    w = w / w.sum()
+    return ratings.groupby("employee_id")[list(w.index)].mean() @ w
+
+
+def test_04_9_weighted_hearts():
+    assert _right_weighted(RATINGS, WEIGHTS)["E1"] == pytest.approx(3.625)
+    ctx = {"ratings": RATINGS, "weights": WEIGHTS}
+    assert "Right" in repr(check("04.9", _right_weighted, **ctx))
+
+    def plain(r, w):
+        return r.groupby("employee_id")[list(sat.SIX_HEARTS)].mean().mean(axis=1)
+
+    msg = _fails("04.9", plain, hint="plain mean", **ctx)
+    assert "3.625" not in msg
+
+    def unscaled(r, w):
+        return r.groupby("employee_id")[list(w)].mean() @ pd.Series(w)
+
+    _fails("04.9", unscaled, hint="sum to 1", **ctx)
+
+    def by_store(r, w):
+        return r.groupby("store_id")["sincerity"].mean()
+
+    _fails("04.9", by_store, hint="per store", **ctx)
+    _fails("04.9", lambda r, w: _right_weighted(r, w) + 0.1, hint="Σ weight", **ctx)
+
+
+# 10 hold-out reviews: labels 1 × 8, 0 × 2; predicted: one positive called 0, one negative
+# found -> recall 1: 7/8, 0: 1/2; precision 1: 7/8, 0: 1/2. A second table where they
+# differ: labels 1,1,1,0; predicted 1,0,0,0 -> recall 1: 1/3, 0: 1; precision 1: 1, 0: 1/3.
+PRED = pd.DataFrame({"label": [1, 1, 1, 0], "predicted": [1, 0, 0, 0]})
+
+
+def _right_metrics(predictions):
+    hit = predictions["label"] == predictions["predicted"]
+    return pd.DataFrame(
+        {"precision": hit.groupby(predictions["predicted"]).mean(),
+         "recall": hit.groupby(predictions["label"]).mean()}
+    )  # fmt: skip
+
+
+def test_04_10_class_metrics():
+    got = _right_metrics(PRED)
+    assert got.loc[1, "recall"] == pytest.approx(1 / 3) and got.loc[0, "precision"] == 1 / 3
+    assert "Right" in repr(check("04.10", _right_metrics, predictions=PRED))
+
+    def swapped(p):
+        return _right_metrics(p).rename(columns={"precision": "recall", "recall": "precision"})
+
+    _fails("04.10", swapped, predictions=PRED, hint="swapped")
+
+    def acc(p):
+        return pd.DataFrame({"precision": [0.5, 0.5], "recall": [0.5, 0.5]}, index=[0, 1])
+
+    _fails("04.10", acc, predictions=PRED, hint="overall accuracy")
+    _fails("04.10", lambda p: 0.5, predictions=PRED, hint="columns precision and recall")

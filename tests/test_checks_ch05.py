@@ -3,11 +3,11 @@ message contains the expected value. Figures are computed by hand below."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import crm_helpers as crm
-from crm_helpers import segment as sg
 from crm_helpers.checks import ExerciseError, check
 
 # Ten customers. Customer c (1 … 10) has one receipt on 2024-01-c with two lines: 4c
@@ -125,41 +125,98 @@ def test_05_1_rfm_function():
     )
 
 
-def test_05_2_champions():
-    assert "Right" in repr(check("05.2", 2, tx=TX, as_of=AS_OF))
-    _fails("05.2", 4, tx=TX, hint="champions and loyal customers together")
-    _fails("05.2", 0.2, tx=TX, hint="not a share")
-    _fails("05.2", 7, tx=TX, hint="not the number of customers in the 'champions'")
-    # the loyal hint, on data where loyal and champions differ in number
-    other = crm.simulate_retailer(300, seed=5).transactions()
-    counts = sg.rfm(other)["segment"].value_counts()
-    assert counts["loyal"] != counts["champions"]
-    msg = _fails("05.2", counts["loyal"], tx=other, as_of=None, hint="loyal customers, not")
-    assert str(counts["champions"]) not in msg
+def _right_scores(values):
+    out = values.copy()
+    n = len(out)
+    for col, name, sign in (("recency_days", "r_score", -1), ("frequency", "f_score", 1),
+                            ("monetary", "m_score", 1)):  # fmt: skip
+        pct = ((sign * out[col]).rank(method="average") - 0.5) / n
+        out[name] = np.ceil((pct * 5).round(9)).clip(1, 5).astype(int)
+    return out
 
 
-def test_05_3_share_a():
-    assert "Right" in repr(check("05.3", 0.5, tx=TX, customers=MEMBERS))
-    _fails("05.3", 50, tx=TX, customers=MEMBERS, hint="percentage")
-    msg = _fails("05.3", 500 / 650, tx=TX, customers=MEMBERS, hint="share of sales")
+def test_05_2_scores_by_hand():
+    assert "Right" in repr(check("05.2", _right_scores, tx=TX))
+    # TX as of the day after its end: recency 61 − c for c ≤ 9 … customer 10 (recency 1)
+
+    def recency_up(values):
+        out = _right_scores(values)
+        out["r_score"] = _right_scores(values.assign(recency_days=-values["recency_days"]))[
+            "r_score"
+        ]
+        return out
+
+    _fails("05.2", recency_up, tx=TX, hint="long-absent customers")
+
+    def first(values):  # frequency: nine customers tie at 1 receipt
+        out = _right_scores(values)
+        pct = (out["frequency"].rank(method="first") - 0.5) / len(out)
+        out["f_score"] = np.ceil((pct * 5).round(9)).clip(1, 5).astype(int)
+        return out
+
+    msg = _fails("05.2", first, tx=TX, hint="Tied values share a score")
+    assert "f_score" in msg
+
+    def no_half(values):
+        out = _right_scores(values)
+        pct = out["monetary"].rank(method="average") / len(out)
+        out["m_score"] = np.ceil((pct * 5).round(9)).clip(1, 5).astype(int)
+        return out
+
+    # with 7 customers the ranks 1 … 7 give different scores with and without the − 0.5
+    _fails("05.2", no_half, tx=TX[TX["customer_id"] <= 7], hint="subtract 0.5")
+    _fails("05.2", lambda v: v, tx=TX, hint="no column 'r_score'")
+    _fails("05.2", lambda v: _right_scores(v).iloc[:3], tx=TX, hint="one row per customer")
+    _fails("05.2", 3, tx=TX, hint="should be a function")
+
+
+def _right_share_a(tx):
+    sales = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    before = sales.cumsum().shift(fill_value=0) / sales.sum()
+    is_a = before < 0.75
+    is_a |= sales >= sales[is_a].min()
+    return is_a.mean()
+
+
+def test_05_3_share_a_by_hand():
+    assert "Right" in repr(check("05.3", _right_share_a, tx=TX))
+    # TX: A = customers 6 … 10 of 10 buyers (.5); their sales 500/650
+    _fails("05.3", lambda tx: 100 * _right_share_a(tx), tx=TX, hint="percentage")
+    msg = _fails("05.3", lambda tx: 500 / 650, tx=TX, hint="share of sales")
     assert "0.5" not in msg
-    _fails("05.3", 5 / 12, tx=TX, customers=MEMBERS, hint="prospects")
-    _fails("05.3", 0.3, tx=TX, customers=MEMBERS, hint="not the share of buyers")
-    # customers 6 … 10 alone: sales 200, 90, 80, 70, 60 (500); before 70: 370/500 = .74,
-    # before 60: .88 -> A = 4 of 5 buyers (.8), B = .2
-    tx = TX[TX["customer_id"] >= 6]
-    assert "Right" in repr(check("05.3", 0.8, tx=tx))
-    _fails("05.3", 0.2, tx=tx, hint="share of class B")
+    _fails("05.3", lambda tx: 1 - _right_share_a(tx), tx=TX[TX["customer_id"] >= 6], hint="class B")
+
+    def crossing(tx):
+        sales = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+        return (sales.cumsum() / sales.sum() < 0.75).mean()
+
+    _fails("05.3", crossing, tx=TX, hint="takes the cumulative share past 75")
+    _fails("05.3", lambda tx: 0.3, tx=TX, hint="not the share of buyers in class A")
 
 
-def test_05_4_top_decile():
-    assert "Right" in repr(check("05.4", 200 / 650, tx=TX))
-    _fails("05.4", 20000 / 650, tx=TX, hint="percentage")
-    _fails("05.4", 10 / 650, tx=TX, hint="bottom decile")
-    _fails("05.4", 160 / 650, tx=TX, hint="top 10 % of receipt lines")
-    _fails("05.4", 0.1, tx=TX, hint="share of customers")
-    msg = _fails("05.4", 0.5, tx=TX, hint="not the sales share")
+def _right_top_decile(tx):
+    sales = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    top = -(-len(sales) // 10)
+    return sales.iloc[:top].sum() / sales.sum()
+
+
+def test_05_4_top_decile_by_hand():
+    assert "Right" in repr(check("05.4", _right_top_decile, tx=TX))
+    _fails("05.4", lambda tx: 100 * _right_top_decile(tx), tx=TX, hint="percentage")
+    _fails("05.4", lambda tx: 10 / 650, tx=TX, hint="bottom decile")
+    _fails("05.4", lambda tx: 160 / 650, tx=TX, hint="top 10 % of receipt lines")
+    _fails("05.4", lambda tx: 0.1, tx=TX, hint="share of customers")
+    msg = _fails("05.4", lambda tx: 0.5, tx=TX, hint="not the sales share")
     assert "0.307" not in msg
+    # 25 customers: the top decile holds ceil(2.5) = 3, not 2
+    many = crm.simulate_retailer(300, seed=5).transactions()
+    few = many[many["customer_id"].isin(many["customer_id"].drop_duplicates().iloc[:50])]
+
+    def floor(tx):
+        sales = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+        return sales.iloc[: len(sales) // 10].sum() / sales.sum()
+
+    _fails("05.4", floor, tx=few, hint="rounded the number of top customers down")
 
 
 def test_05_5_stars():

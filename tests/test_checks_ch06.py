@@ -87,15 +87,30 @@ TIER_TX = _tx(
 )
 
 
+def _const(n):
+    return lambda tx, as_of: n
+
+
 def test_06_3_silver_or_better():
-    assert "Right" in repr(check("06.3", 2, tx=TIER_TX, as_of="2024-06-01"))
-    _fails("06.3", 3, tx=TIER_TX, as_of="2024-06-01", hint="only the spend threshold")
+    ctx = {"tx": TIER_TX, "as_of": "2024-06-01"}
+    assert "Right" in repr(check("06.3", _const(2), **ctx))
+    _fails("06.3", _const(3), **ctx, hint="only the spend threshold")
     # with customer 2 gone, the spend-only count equals the all-history one: no unfair hint
     no2 = TIER_TX[TIER_TX["customer_id"] != 2]
-    _fails("06.3", 3, tx=no2, as_of="2024-06-01", hint="every purchase since the start")
-    msg = _fails("06.3", 1, tx=TIER_TX, as_of="2024-06-01", hint="compare with ≥")
+    _fails("06.3", _const(3), tx=no2, as_of="2024-06-01", hint="every purchase since the start")
+    msg = _fails("06.3", _const(1), **ctx, hint="compare with ≥")
     assert "2" not in msg.replace("06.3", "")
-    _fails("06.3", 0, tx=TIER_TX, as_of="2024-06-01", hint="not the number of members")
+    _fails("06.3", _const(0), **ctx, hint="not the number of members")
+    _fails("06.3", 2, **ctx, hint="should be a function")
+
+    def right(tx, as_of):
+        win = tx[(tx["timestamp"] < as_of) & (tx["timestamp"] >= as_of - pd.Timedelta(days=365))]
+        spend = win.groupby("customer_id")["amount"].sum()
+        visits = win.groupby("customer_id")["receipt_id"].nunique()
+        silver = loyalty.DEFAULT_TIERS.set_index("tier").loc["silver"]
+        return int(((spend >= silver["min_spend"]) & (visits >= silver["min_visits"])).sum())
+
+    assert "Right" in repr(check("06.3", right, **ctx))
 
 
 REPEAT_TX = pd.DataFrame(
@@ -183,24 +198,88 @@ def test_06_5_recency_days():
            hint="does not give the days")  # fmt: skip
 
 
-RANKED = loyalty.winback_list(
-    pd.Series({1: 1000.0, 2: 200.0, 3: 50.0}), pd.Series({1: 0.1, 2: 0.8, 3: 0.9})
+CUSTOMERS = pd.DataFrame(
+    {"value": [1000.0, 200.0, 50.0], "margin_rate": [0.05, 0.4, 0.4], "risk": [0.5, 0.8, 0.9]},
+    index=pd.Index([1, 2, 3], name="customer_id"),
 )
-# ranked 2 (160), 1 (100), 3 (45); top 2, cost 10, response 0.25: 0.25 × 260 − 20 = 45
+# margin recovered (× 0.5): 1: 12.5, 2: 32, 3: 9; top 2 = {2, 1}: 44.5 − 2 × 5 = 34.5
+# on revenue × risk (500, 160, 45) the top 2 would be {1, 2} as well, but worth 0.5 × 660 − 10
 
 
-def test_06_6_campaign_value():
-    ctx = {"ranked": RANKED, "n_contacted": 2, "cost_per_contact": 10.0, "response_rate": 0.25}
-    assert "Right" in repr(check("06.6", lambda *a: 45.0, **ctx))
-    msg = _fails("06.6", lambda *a: 65.0, **ctx, hint="cost of contacting")
-    assert "45" not in msg
-    _fails("06.6", lambda *a: 0.25 * 1200 - 20, **ctx, hint="weight each by its churn risk")
-    _fails("06.6", lambda *a: 260.0 - 20, **ctx, hint="Only a share response_rate")
-    _fails("06.6", lambda *a: 1.0, **ctx, hint="That is not")
-    _fails("06.6", 45.0, **ctx, hint="should be a function")
+def test_06_6_winback_net():
+    ctx = {"customers": CUSTOMERS, "n_contacted": 2, "cost_per_contact": 5.0,
+           "response_rate": 0.5}  # fmt: skip
+    assert "Right" in repr(check("06.6", lambda *a: 34.5, **ctx))
+    msg = _fails("06.6", lambda *a: 0.5 * 660 - 10, **ctx, hint="valued the customers on revenue")
+    assert "34.5" not in msg
+    _fails("06.6", lambda *a: 44.5, **ctx, hint="cost of contacting")
+    # without risk: 0.5 × (50, 80, 20): top 2 = 65 − 10
+    _fails("06.6", lambda *a: 55.0, **ctx, hint="weight each by its churn risk")
+    _fails("06.6", lambda *a: 1.0, **ctx, hint="That is not the net value")
+    _fails("06.6", 34.5, **ctx, hint="should be a function")
+    # ranked by revenue × risk with n = 1: customer 1 (12.5 − 5) instead of customer 2
+    _fails(
+        "06.6", lambda *a: 7.5, **{**ctx, "n_contacted": 1}, hint="ranked the customers by revenue"
+    )
 
-    def right(ranked, n, cost, rate):
-        top = ranked.head(n)
-        return rate * (top["value"] * top["risk"]).sum() - n * cost
+    def right(customers, n, response_rate, cost_per_contact):
+        c = customers.assign(
+            net=response_rate * customers["value"] * customers["margin_rate"] * customers["risk"]
+            - cost_per_contact
+        )
+        return c.sort_values("net", ascending=False)["net"].head(n).sum()
 
     assert "Right" in repr(check("06.6", right, **ctx))
+
+
+MARGIN_TX = pd.DataFrame(
+    {
+        "customer_id": [1, 1, 2, 2],
+        "receipt_id": [1, 2, 3, 4],
+        "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-15", "2024-03-01"]),
+        "amount": [100.0, 60.0, 40.0, 80.0],
+        "quantity": [2, 1, 4, 1],
+        "unit_cost": [35.0, 50.0, 5.0, 20.0],
+    }
+)
+# before 2024-02-15: customer 1 = (100 − 70) + (60 − 50) = 40; customer 2 = 40 − 20 = 20
+
+
+def test_06_8_historical_margin():
+    ctx = {"tx": MARGIN_TX, "as_of": "2024-02-15"}
+    ok = pd.Series({1: 40.0, 2: 20.0})
+    assert "Right" in repr(check("06.8", lambda tx, as_of: ok, **ctx))
+    msg = _fails("06.8", lambda tx, a: pd.Series({1: 160.0, 2: 40.0}), **ctx, hint="revenue")
+    assert "40.0" not in msg
+    _fails("06.8", lambda tx, a: pd.Series({1: 75.0, 2: 35.0}), **ctx, hint="multiply it by")
+    _fails("06.8", lambda tx, a: pd.Series({1: 40.0, 2: 80.0}), **ctx, hint="strictly before")
+    _fails("06.8", lambda tx, a: pd.Series({1: 1.0, 2: 2.0}), **ctx, hint="does not give")
+
+    def right(tx, as_of):
+        d = tx[tx["timestamp"] < as_of]
+        margin = d["amount"] - d["unit_cost"] * d["quantity"]
+        return margin.groupby(d["customer_id"]).sum()
+
+    assert "Right" in repr(check("06.8", right, **ctx))
+
+
+LINK_TX = pd.DataFrame(
+    {
+        "customer_id": [1, 1, 1, 2, 2, 2, 3],
+        "receipt_id": [1, 2, 3, 4, 5, 6, 7],
+        "timestamp": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-02-02", "2024-01-05",
+                                     "2024-02-07", "2024-02-17", "2024-01-11"]),
+        "amount": 1.0,
+    }
+)  # fmt: skip
+# Jan: 1 ×2 (→ Feb yes), 2 ×1 (yes), 3 ×1 (no); Feb is the last month
+# repurchasers → next month: 1 of 1; once-buyers: 1 of 2; retained in Feb: 1 ×1, 2 ×2 → 1/2
+
+
+def test_06_9_retention_after_repurchase():
+    assert "Right" in repr(check("06.9", lambda tx: 1.0, tx=LINK_TX))
+    link = LINK_TX.iloc[[0, 1, 2, 3, 4, 5, 6, 6]].assign(receipt_id=range(8))  # 3 twice in Jan
+    # now: repurchasers in Jan: 1 (yes), 3 (no) → 1/2; once-buyers: 2 (yes) → 1; retained 1/2
+    _fails("06.9", lambda tx: 1.0, tx=link, hint="bought once")
+    _fails("06.9", lambda tx: 0.25, tx=LINK_TX, hint="Count \\(customer, month\\) pairs")
+    _fails("06.9", "x", tx=LINK_TX, hint="should be a function")

@@ -140,17 +140,85 @@ def test_07_4_pseudonym():
 
 # classes on (band, gender): (80s, F) 3, (90s, M) 2, (90s, F) 1 -> smallest 1, 3 classes,
 # largest 3 ... the largest equals the number of classes, so a second table tells them apart
-EXPORT = pd.DataFrame({"band": ["80s"] * 4 + ["90s"] * 3, "gender": ["F"] * 4 + ["M", "M", "F"]})
-# classes: (80s, F) 4, (90s, M) 2, (90s, F) 1 -> smallest 1, number 3, largest 4
-QI = ["band", "gender"]
+EXPORT = pd.DataFrame(
+    {
+        "tok": [f"t{i}" for i in range(9)],
+        "band": ["80s"] * 5 + ["90s"] * 4,
+        "gender": ["F"] * 5 + ["M", "M", "M", "F"],
+        "joined": ["2024"] * 5 + ["2024", "2024", "2025", "2025"],
+    }
+)
+# classes over band, gender, joined: (80s,F,2024) 5, (90s,M,2024) 2, (90s,M,2025) 1,
+# (90s,F,2025) 1 → smallest 1; on band and gender only it would be (90s,F) 1 too, so we
+# check a table where the columns matter below
+
+
+def _k(n):
+    return lambda export, token: n
 
 
 def test_07_5_smallest_class():
-    assert "Right" in repr(check("07.5", 1, export=EXPORT, quasi_identifiers=QI))
-    _fails("07.5", 3, export=EXPORT, quasi_identifiers=QI, hint="number of equivalence classes")
-    _fails("07.5", 4, export=EXPORT, quasi_identifiers=QI, hint="largest class")
-    _fails("07.5", 2, export=EXPORT, quasi_identifiers=QI, hint="smallest class size")
-    _fails("07.5", pd.Series([1]), export=EXPORT, quasi_identifiers=QI, hint="one number")
+    big = pd.concat([EXPORT] * 3, ignore_index=True).assign(tok=[f"t{i}" for i in range(27)])
+    # every class × 3: smallest 3, number 4, largest 15
+    assert "Right" in repr(check("07.5", _k(3), export=big, token="tok"))
+    _fails("07.5", _k(1), export=big, token="tok", hint="grouped by the token too")
+    _fails("07.5", _k(4), export=big, token="tok", hint="number of equivalence classes")
+    _fails("07.5", _k(15), export=big, token="tok", hint="largest class")
+    _fails("07.5", _k(6), export=big, token="tok", hint="every column except the token")
+    _fails("07.5", _k(pd.Series([1])), export=big, token="tok", hint="one number")
+    _fails("07.5", 3, export=big, token="tok", hint="should be a function")
+
+    def right(export, token):
+        cols = [c for c in export.columns if c != token]
+        sizes = export.groupby(cols, dropna=False).size()
+        return int(sizes.min())
+
+    assert "Right" in repr(check("07.5", right, export=big, token="tok"))
+
+
+ROUTED = pd.DataFrame(
+    {"intent": ["a", "a", "a", "b", "b", "c"], "predicted": ["a", "a", "b", "b", "a", "c"],
+     "route": ["answer"] * 6}
+)  # fmt: skip
+# recall: a 2/3, b 1/2, c 1; precision: a 2/3, b 1/2, c 1 — make them differ:
+ROUTED2 = ROUTED.assign(predicted=["a", "a", "a", "b", "a", "c"])
+# recall: a 1, b 1/2, c 1; precision: a 3/4, b 1, c 1
+
+
+def test_07_8_intent_recall():
+    ok = pd.Series({"a": 1.0, "b": 0.5, "c": 1.0})
+    assert "Right" in repr(check("07.8", lambda r: ok, routed=ROUTED2))
+    _fails("07.8", lambda r: pd.Series({"a": 0.75, "b": 1.0, "c": 1.0}), routed=ROUTED2,
+           hint="That is the precision")  # fmt: skip
+    _fails("07.8", lambda r: ok * 0, routed=ROUTED2, hint="For each true intent")
+    _fails("07.8", lambda r: 1.0, routed=ROUTED2, hint="should return a Series")
+
+    def right(routed):
+        hit = routed["predicted"] == routed["intent"]
+        return hit.groupby(routed["intent"]).mean()
+
+    assert "Right" in repr(check("07.8", right, routed=ROUTED))
+
+
+PEERS = pd.DataFrame({"retention_rate": [0.3, 0.4, 0.8], "average_basket": [80.0, 90.0, 130.0]})
+OURS = {"retention_rate": 0.35, "average_basket": 100.0}
+# medians 0.4 and 90 → gaps −0.05, +10; means 0.5, 100 → −0.15, 0
+
+
+def test_07_9_benchmark_gaps():
+    ctx = {"ours": OURS, "peers": PEERS}
+    ok = pd.Series({"retention_rate": -0.05, "average_basket": 10.0})
+    assert "Right" in repr(check("07.9", lambda o, p: ok, **ctx))
+    _fails("07.9", lambda o, p: -ok, **ctx, hint="sign is reversed")
+    _fails("07.9", lambda o, p: pd.Series({"retention_rate": -0.15, "average_basket": 0.0}),
+           **ctx, hint="peers' mean")  # fmt: skip
+    _fails("07.9", lambda o, p: ok * 2, **ctx, hint="minus the median")
+
+    def right(ours, peers):
+        med = peers.median()
+        return pd.Series({k: v - med[k] for k, v in ours.items()})
+
+    assert "Right" in repr(check("07.9", right, **ctx))
 
 
 def _right_profit(spend, n, r, s, m):

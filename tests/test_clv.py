@@ -125,18 +125,79 @@ def test_bgnbd_recovers_the_generating_parameters_of_a_segment(shop):
 def test_predict_clv_and_historical_value(shop):
     tx = shop.transactions()
     s = clv.rfm_summary(tx, shop.end)
-    out = clv.predict_clv(clv.fit_bgnbd(s), clv.fit_gamma_gamma(s), s, months=12)
+    rate = clv.customer_margin_rate(tx, "unit_cost")
+    out = clv.predict_clv(clv.fit_bgnbd(s), clv.fit_gamma_gamma(s), s, margin=rate, months=12)
     assert out["p_alive"].between(0, 1).all()
-    assert (out["clv"] >= 0).all()
+    # CLV has the sign of the margin: customers buying below cost are worth less than nothing
+    assert (np.sign(out["clv"]) == np.sign(rate.loc[out.index]).where(out["clv"] != 0, 0)).all()
     # customers the generator knows to be alive have a higher probability alive
     alive = shop.truth["customers"].set_index("customer_id").loc[s.index, "alive_at_end"]
     assert (
         out.loc[alive.to_numpy(bool), "p_alive"].mean()
         > out.loc[~alive.to_numpy(bool), "p_alive"].mean() + 0.2
     )
-    hist = clv.historical_clv(tx)
+    hist = clv.historical_clv(tx, margin="unit_cost")
     assert hist["sales"].sum() == pytest.approx(tx["amount"].sum())
+    direct = (tx["amount"] - tx["unit_cost"] * tx["quantity"]).groupby(tx["customer_id"]).sum()
+    assert np.allclose(hist["margin"], direct.loc[hist.index])
     assert (hist["margin"] < hist["sales"]).all()
+    assert hist["margin"].is_monotonic_decreasing
+
+
+def test_clv_is_discounted_spend_times_margin_by_hand():
+    """CLV over 3 months written out: Δ expected purchases in month m × expected value ×
+    margin / (1 + d)^m, with the BG/NBD and Gamma-Gamma functions called directly."""
+    s = crm.load_cdnow("summary_monetary")
+    bgf, ggf = clv.fit_bgnbd(s), clv.fit_gamma_gamma(s)
+    rate = pd.Series(np.linspace(0.1, 0.5, len(s)), index=s.index)
+    out = clv.predict_clv(bgf, ggf, s, margin=rate, months=3, monthly_discount_rate=0.02)
+    weeks = 365.25 / 12 / 7
+    f, r, t = s["frequency"], s["recency"], s["T"]
+    value = ggf.conditional_expected_average_profit(f, s["monetary_value"])
+    total = 0.0
+    for m in (1, 2, 3):
+        n_m = bgf.conditional_expected_number_of_purchases_up_to_time(m * weeks, f, r, t)
+        n_prev = bgf.conditional_expected_number_of_purchases_up_to_time((m - 1) * weeks, f, r, t)
+        total = total + (n_m - n_prev) * value * rate / 1.02**m
+    assert np.allclose(out["clv"], total, rtol=1e-9)
+    assert np.allclose(out["spend"] * rate, out["clv"])
+    # a constant rate scales CLV linearly; revenue CLV would be rate = 1
+    flat = clv.predict_clv(bgf, ggf, s, margin=0.25, months=3, monthly_discount_rate=0.02)
+    assert np.allclose(flat["clv"], 0.25 * flat["spend"])
+    # without discounting, the spend is expected purchases × expected value
+    plain = clv.predict_clv(bgf, ggf, s, margin=1.0, months=3, monthly_discount_rate=0.0)
+    assert np.allclose(plain["clv"], plain["expected_purchases"] * plain["expected_value"])
+
+
+def test_margin_inputs_by_hand_and_refused_ones():
+    tx = pd.DataFrame({"customer_id": [1, 1, 2], "receipt_id": [1, 2, 3],
+                       "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                       "amount": [100.0, 60.0, 40.0], "quantity": [2, 1, 4],
+                       "unit_cost": [35.0, 50.0, 5.0]})  # fmt: skip
+    # margins: 100 − 70 = 30, 60 − 50 = 10, 40 − 20 = 20
+    assert clv.line_margin(tx, "unit_cost").tolist() == [30.0, 10.0, 20.0]
+    assert clv.customer_margin_rate(tx, "unit_cost").tolist() == pytest.approx([0.25, 0.5])
+    hist = clv.historical_clv(tx, margin=pd.Series({1: 0.2, 2: 0.5}))
+    assert hist.loc[1, "margin"] == pytest.approx(32.0) and hist.loc[2, "margin"] == 20.0
+    with pytest.raises(ValueError, match="divide it by 100"):
+        clv.historical_clv(tx, margin=30)
+    with pytest.raises(DataValidationError, match="no column 'cost'"):
+        clv.historical_clv(tx, margin="cost")
+    with pytest.raises(DataValidationError, match=r"no rate for customers \[2\]"):
+        clv.line_margin(tx, pd.Series({1: 0.2}))
+    with pytest.raises(TypeError, match="historical_clv"):
+        clv.historical_clv(tx)  # a margin is required: no CLV on revenue by default
+    s = clv.rfm_summary(tx)
+    with pytest.raises(TypeError, match="customer_margin_rate"):
+        clv.predict_clv(None, None, s, margin="unit_cost")
+
+
+def test_gamma_gamma_without_amounts_says_so():
+    s = crm.load_cdnow("summary_monetary").assign(monetary_value=0.0)
+    with pytest.raises(DataValidationError, match="no purchase amounts.*BG/NBD"):
+        clv.fit_gamma_gamma(s)
+    with pytest.raises(DataValidationError, match="no purchase amounts"):
+        clv.fit_gamma_gamma(s.drop(columns="monetary_value"))
 
 
 def test_too_few_customers_and_bad_summaries():

@@ -5,8 +5,6 @@ ratings that reflect each employee's true level."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,24 +124,47 @@ def test_meeting_the_sla_raises_satisfaction_after(shop):
     assert means[True] - means[False] > 1.0  # the stated effect is +2 before clipping
 
 
-def test_staff_and_six_hearts_ratings(shop):
+def test_staff_and_the_level_by_level_rating_chain(shop):
     staff, ratings, truth = shop.staff, shop.staff_ratings, shop.truth["staff"]
-    sizes = staff.groupby("store_id").size()
-    assert sizes.between(6, 8).all()
+    stores = staff[staff["store_id"] != "HQ"]
+    sizes = stores.groupby("store_id").size()
+    assert sizes.between(7, 9).all()  # 6-8 staff and one store manager (店长)
+    assert (
+        stores.groupby("store_id")["role"].apply(lambda r: (r == "store_manager").sum()) == 1
+    ).all()
+    assert sorted(staff.loc[staff["store_id"] == "HQ", "role"]) == [
+        "general_manager", "marketing_director", "ops_manager"
+    ]  # fmt: skip
     assert staff["employee_id"].is_unique
-    assert all(re.fullmatch(r"E\d{4}", e) for e in staff["employee_id"])
     home = staff.set_index("employee_id")["store_id"]
     assert (ratings["employee_id"].map(home) == ratings["store_id"]).all()
     sat.validate_scores(ratings, sat.SIX_HEARTS, 1, 5, "staff ratings")
-    card = sat.six_hearts_scorecard(ratings).merge(
+    # 逐级考核: crew by their own store manager, managers and spot checks by the ops manager
+    chain = crm.six_hearts.rating_chain(staff).set_index("employee_id")["rater_id"]
+    routine = ratings[ratings["kind"] == "routine"]
+    assert (routine["rater_id"] == routine["employee_id"].map(chain)).all()
+    ops = staff.loc[staff["role"] == "ops_manager", "employee_id"].item()
+    assert (ratings.loc[ratings["kind"] == "spot_check", "rater_id"] == ops).all()
+    assert (ratings.loc[ratings["role"] == "store_manager", "rater_id"] == ops).all()
+    # every ratee is rated once per period in routine; the director confirms everything
+    assert not routine.duplicated(["employee_id", "period"]).any()
+    assert routine.groupby("period")["employee_id"].nunique().eq(len(truth)).all()
+    director = staff.loc[staff["role"] == "marketing_director", "employee_id"].item()
+    assert (ratings["confirmed_by"] == director).all()
+    card = crm.six_hearts.six_hearts_scorecard(routine).merge(
         truth, on=["store_id", "employee_id"], suffixes=("", "_true")
     )
     for heart in sat.SIX_HEARTS:
-        assert card[heart].corr(card[f"{heart}_true"], method="spearman") > 0.8
-    # each employee's weakest true heart is rated below their best true heart more often
-    # than not (the per-heart differences are small, so only a majority is asked)
-    t = truth.set_index("employee_id")[list(sat.SIX_HEARTS)]
-    c = card.set_index("employee_id")[list(sat.SIX_HEARTS)].reindex(t.index)
-    lo, hi = t.idxmin(axis=1), t.idxmax(axis=1)
-    right = [c.at[e, lo[e]] < c.at[e, hi[e]] for e in t.index]
-    assert np.mean(right) > 0.6
+        assert card[heart].corr(card[f"{heart}_true"], method="spearman") > 0.6
+
+
+def test_rater_leniency_is_recovered_from_the_spot_checks(shop):
+    ratings, lenient = shop.staff_ratings, shop.truth["staff_ratings"].set_index("rater_id")
+    ops = lenient.index[lenient["rater_role"] == "ops_manager"].item()
+    got = crm.six_hearts.rater_agreement(ratings, ops).set_index("rater_id")
+    # stars are rounded and clipped, so the estimate is of the leniency relative to the
+    # reference rater, shrunk a little at the ends: a rank correlation and a tolerance of
+    # 4 standard errors + 0.15 points (rounding) are asked
+    truth = lenient["leniency"].reindex(got.index) - lenient.at[ops, "leniency"]
+    assert got["leniency"].corr(truth, method="spearman") > 0.8
+    assert ((got["leniency"] - truth).abs() <= 4 * got["se"] + 0.15).mean() > 0.9

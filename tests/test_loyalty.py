@@ -306,8 +306,13 @@ def test_churn_model_bad_input():
     with pytest.raises(ValueError, match="Too few customers to fit a churn model"):
         loyalty.fit_churn_model(few)
     t = pd.DataFrame({"x": rng.normal(size=100), "churn": [0, 1] * 50, "city": "a"})
-    with pytest.raises(DataValidationError, match="Features must be numeric"):
+    with pytest.raises(DataValidationError, match=r"Features must be numeric.*'city'.*get_dummies"):
         loyalty.fit_churn_model(t)
+    holes = t.drop(columns="city").assign(x=lambda d: d["x"].mask(d.index < 3))
+    with pytest.raises(
+        DataValidationError, match=r"Missing values in the features: 'x' \(3 rows\)"
+    ):
+        loyalty.fit_churn_model(holes)
     with pytest.raises(DataValidationError, match="no column 'churned'"):
         loyalty.fit_churn_model(t, "churned")
     with pytest.raises(ValueError, match="model must be one of"):
@@ -343,17 +348,24 @@ def test_repurchase_and_retention_by_hand():
         loyalty.repeat_and_retention(tx, "fortnight")
 
 
-# ----------------------------------------------------------------------------- win-back
+def test_tier_migration_plot_with_empty_rows_or_no_members():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from crm_helpers import plots_loyalty as lplots
+
+    m = pd.DataFrame([[0.5, 0.5], [np.nan, np.nan]], index=["basic", "gold"],
+                     columns=["basic", "gold"])  # fmt: skip
+    ax = lplots.plot_tier_migration(m)  # a tier with no members gives NaN shares
+    assert ax.texts[0].get_text() == "50%"
+    empty = lplots.plot_tier_migration(pd.DataFrame(np.nan, index=["a"], columns=["a"]))
+    assert "no members" in empty.texts[0].get_text()
 
 
-def test_winback_by_hand():
-    ranked = loyalty.winback_list(pd.Series({1: 1000.0, 2: 200.0, 3: 50.0}),
-                                  pd.Series({1: 0.1, 2: 0.8, 3: 0.9}))  # fmt: skip
-    assert ranked.index.tolist() == [2, 1, 3]  # 160 > 100 > 45
-    ev = loyalty.winback_value(ranked, cost_per_contact=10.0, response_rate=0.25)
-    # 0.25 × 160 − 10 = 30; + 0.25 × 100 − 10 = 45; + 0.25 × 45 − 10 = 46.25
-    assert ev["net_value"].tolist() == pytest.approx([30.0, 45.0, 46.25])
-    with pytest.raises(ValueError, match="response_rate must be between 0 and 1"):
-        loyalty.winback_value(ranked, cost_per_contact=1, response_rate=25)
-    with pytest.raises(ValueError, match="risk must be probabilities"):
-        loyalty.winback_list(pd.Series({1: 1.0}), pd.Series({1: 1.5}))
+def test_tiers_before_the_data_say_how_much_history_is_needed():
+    tx = pd.DataFrame({"customer_id": [1, 2], "receipt_id": [1, 2], "amount": [5.0, 6.0],
+                       "timestamp": pd.to_datetime(["2024-04-01", "2024-05-01"])})  # fmt: skip
+    with pytest.raises(ValueError, match=r"No purchases before as_of \(2024-01-01\).*2024-04-01"):
+        loyalty.assign_tiers(tx, "2024-01-01")
+    with pytest.raises(ValueError, match="at least a year"):
+        loyalty.tier_migration(tx, "2023-06-01", "2024-06-01")

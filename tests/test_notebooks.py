@@ -60,7 +60,7 @@ def test_notebook_runs_and_records_its_results(notebook: Path, tmp_path: Path):
 
 def test_a_chapter_runs_on_your_own_csv(tmp_path: Path):
     """The `data_source` promise: a user's CSV with their own column names, mapped through
-    the `data_columns` parameter, runs chapter 01 and gives the same indicators."""
+    the `data_options` parameter, runs chapter 01 and gives the same indicators."""
     import pandas as pd
     import pytest
 
@@ -76,7 +76,7 @@ def test_a_chapter_runs_on_your_own_csv(tmp_path: Path):
         csv, index=False
     )
     out = tmp_path / "outputs"
-    params = {"data_source": str(csv), "data_columns": mapping, "output_dir": str(out)}
+    params = {"data_source": str(csv), "data_options": {"columns": mapping}, "output_dir": str(out)}
     run_notebook(ROOT / "notebooks" / "01_overview.ipynb", tmp_path / "01.ipynb", params)
     summary = json.loads((out / "results.json").read_text(encoding="utf-8"))["values"]["summary"]
     receipts = tx.groupby("receipt_id")["amount"].sum()

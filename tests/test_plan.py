@@ -99,13 +99,13 @@ def test_latent_demand_respects_min_base():
         "timestamp": pd.to_datetime(["2024-01-02", "2024-01-12"] * 3),
         "amount": [10.0, 20.0, 1.0, 5.0, 10.0, 5.0]})  # fmt: skip
     out = plan.latent_demand(tx, days=10, end="2024-01-21")
-    assert out["sku"].tolist() == ["b", "a", "c"]
-    assert out["growth"].tolist() == pytest.approx([4.0, 1.0, -0.5])
-    # b's base (1.0) is below the minimum: left out
-    assert plan.latent_demand(tx, days=10, end="2024-01-21", min_base=5)["sku"].tolist() == [
-        "a",
-        "c",
-    ]
+    # c shrank (10 → 5): latent demand never lists a shrinking product
+    assert out["sku"].tolist() == ["b", "a"]
+    assert out["growth"].tolist() == pytest.approx([4.0, 1.0])
+    # b's base (1.0) is below the minimum: left out, and the base is stated
+    based = plan.latent_demand(tx, days=10, end="2024-01-21", min_base=5)
+    assert based["sku"].tolist() == ["a"]
+    assert based.attrs["min_base"] == 5.0
 
 
 def test_opinion_leaders_and_future_demand_by_hand():
@@ -243,11 +243,22 @@ CASES = [
 ]  # fmt: skip
 
 
+#: The brief's five names (任务书: 基本型、反应型、可靠型、主动型、合伙型).
+BRIEF_NAMES = {"basic": "基本型", "reactive": "反应型", "accountable": "可靠型",
+               "proactive": "主动型", "partnership": "合伙型"}  # fmt: skip
+
+
 @pytest.mark.parametrize(("n", "margin", "level"), CASES)
 def test_kotler_level_hand_cases(n, margin, level):
     out = plan.kotler_level(n, margin)
     assert out["level"] == level
     assert level in out["reasoning"] and out["customers_class"] in out["reasoning"]
+    assert out["name_zh"] == BRIEF_NAMES[level]
+    assert f"「{BRIEF_NAMES[level]}」" in out["reasoning_zh"]
+
+
+def test_kotler_levels_carry_the_brief_names():
+    assert plan.KOTLER_LEVELS.set_index("level")["name_zh"].to_dict() == BRIEF_NAMES
 
 
 def test_kotler_thresholds_and_errors():

@@ -151,3 +151,41 @@ def test_generalising_the_simulated_members_raises_k():
     # independent count of the smallest class
     assert cooked.k_min == coarse.groupby(qi).size().min()
     assert np.isin(cooked.violating_rows.index, members.index).all()
+
+
+# ------------------------------------------------------- release over every non-token column
+
+
+def test_dates_generalised_to_month_quarter_year():
+    t = pd.DataFrame({"d": pd.to_datetime(["2024-03-09", "2024-11-30", None])})
+    from crm_helpers.privacy import generalise
+
+    assert generalise(t, dates={"d": "month"})["d"].tolist() == ["2024-03", "2024-11", None]
+    assert generalise(t, dates={"d": "quarter"})["d"].tolist()[:2] == ["2024Q1", "2024Q4"]
+    assert generalise(t, dates={"d": "year"})["d"].tolist()[:2] == ["2024", "2024"]
+    with pytest.raises(ValueError, match="must be one of \\['month', 'quarter', 'year'\\]"):
+        generalise(t, dates={"d": "day"})
+
+
+def test_release_counts_every_column_but_the_token():
+    from crm_helpers.privacy import k_anonymous_export, l_diversity, release_k_anonymity
+
+    t = pd.DataFrame({"tok": list("abcdef"), "band": ["80s"] * 4 + ["90s"] * 2,
+                      "joined": ["2024-01"] * 3 + ["2024-02"] * 3,
+                      "income": ["hi", "lo", "hi", "lo", "lo", "lo"]})  # fmt: skip
+    # classes over band, joined, income: (80s,01,hi)=2, (80s,01,lo)=1, (80s,02,lo)=1, (90s,02,lo)=2
+    r = release_k_anonymity(t, "tok", k=2)
+    assert r.k_min == 1 and sorted(r.violating_rows["tok"]) == ["b", "d"]
+    # on band alone the table looks 2-anonymous: the trap of checking only some columns
+    assert k_anonymity(t, ["band"], k=2).satisfied
+    out = k_anonymous_export(t, "tok", k=2)
+    assert out["tok"].tolist() == ["a", "c", "e", "f"]
+    assert release_k_anonymity(out, "tok", k=2).satisfied
+    # l-diversity of income within the classes of the other columns
+    ld = l_diversity(t, ["band", "joined"], "income")
+    assert ld.iloc[0]["distinct"] == 1  # (80s, 02) and (90s, 02): one income band each
+    assert ld.set_index(["band", "joined"]).loc[("80s", "2024-01"), "distinct"] == 2
+    with pytest.raises(ValueError, match="cannot also be a quasi-identifier"):
+        l_diversity(t, ["band", "income"], "income")
+    with pytest.raises(ValueError, match="no column besides the token"):
+        release_k_anonymity(t[["tok"]], "tok")

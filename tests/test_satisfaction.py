@@ -339,7 +339,10 @@ def test_six_hearts_scorecard_by_hand():
     assert card.loc["E1", "patience"] == 2.0
     assert card.loc["E1", "warmth"] == 4.0
     assert card.loc["E1", "weakest"] == "patience"
-    assert card.loc["E1", "overall"] == pytest.approx((4 * 5 + 2) / 6)
+    # weighted: patience 0.15 × 2, the other five hearts (诚心 0.25, four × 0.15) × 4
+    assert card.loc["E1", "overall"] == pytest.approx(0.15 * 2 + 0.85 * 4)
+    equal = sat.six_hearts_scorecard(r, weights={h: 1 for h in hearts}).set_index("employee_id")
+    assert equal.loc["E1", "overall"] == pytest.approx((4 * 5 + 2) / 6)
     assert card.loc["E2", "rank_in_store"] == 1 and card.loc["E1", "rank_in_store"] == 2
     assert card.loc["E3", "rank_in_store"] == 1
     stores = sat.six_hearts_scorecard(r, by="store_id").set_index("store_id")
@@ -349,3 +352,31 @@ def test_six_hearts_scorecard_by_hand():
         DataValidationError, match="'sincerity' of the staff ratings table.*1 to 5; 2 rows"
     ):
         sat.six_hearts_scorecard(bad)
+
+
+def test_nps_refuses_a_1_to_5_scale_instead_of_minus_100():
+    five = pd.Series([5, 4, 4, 3, 5, 2, 4, 5, 1, 4, 5, 3], name="likely")
+    with pytest.raises(
+        DataValidationError, match=r"'likely' holds scores from 1 to 5.*scale=\(1, 5\)"
+    ):
+        sat.nps(five)
+    with pytest.raises(DataValidationError, match="'likely'"):
+        sat.nps_table(five.to_frame(), score="likely")
+    # mapped linearly to 0-10: 5 -> 10 promoter, 4 -> 7.5 passive, 1-3 -> detractors
+    r = sat.nps(five, scale=(1, 5))
+    assert r["promoters"] == pytest.approx(4 / 12) and r["detractors"] == pytest.approx(4 / 12)
+    assert r["nps"] == pytest.approx(0.0)
+    assert sat.nps(five, scale=(0, 10))["nps"] == -100  # the user says it is 0-10: so be it
+    assert sat.nps([3])["nps"] == -100  # one answer cannot show a scale
+    assert sat.NPS_GROUPS == {"promoter": "推荐者", "passive": "中立者", "detractor": "批评者"}
+
+
+def test_nps_groups_with_actions_per_store():
+    df = pd.DataFrame({"store": ["A"] * 4 + ["B"] * 2, "recommend": [10, 9, 7, 0, 6, 6]})
+    g = sat.nps_groups(df, by="store").set_index(["store", "group"])
+    assert g.loc[("A", "promoter"), "n"] == 2 and g.loc[("A", "promoter"), "share"] == 0.5
+    assert g.loc[("B", "promoter"), "n"] == 0  # every group listed, empty ones too
+    assert g.loc[("B", "detractor"), "share"] == 1.0
+    assert g.loc[("A", "detractor"), "group_zh"] == "批评者"
+    mine = sat.nps_groups(df, actions={"passive": "call them"}).set_index("group")
+    assert mine.loc["passive", "action"] == "call them"

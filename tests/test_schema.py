@@ -386,13 +386,10 @@ def test_reversed_mapping_is_recognised():
         rename_columns(raw, {"CustomerID": "customer_id"})
 
 
-def test_same_source_mapped_twice():
-    raw = pd.DataFrame({"Total": [1.0], "Qty": [1]})
-    with pytest.raises(
-        DataValidationError,
-        match=r"The column mapping uses 'Total' for more than one schema column",
-    ):
-        rename_columns(raw, {"amount": "Total", "unit_price": "Total"})
+def test_same_source_feeds_two_names():
+    raw = pd.DataFrame({"Total": [1.0, 2.5], "Qty": [1, 1]})
+    out = rename_columns(raw, {"amount": "Total", "unit_price": "Total"})
+    assert out["amount"].tolist() == out["unit_price"].tolist() == [1.0, 2.5]
 
 
 def test_mapping_that_would_duplicate_a_column():

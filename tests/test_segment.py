@@ -263,7 +263,50 @@ def test_profit_and_pyramid_by_hand():
     assert summary.loc[4, "profit_share"] == pytest.approx(24 / total)
     assert summary.loc[0, "strategy"].startswith("keep")
     assert summary.loc[4, "strategy"].startswith("exit")
-    assert summary.loc[0, "stated_revenue_share"] == 0.35
+    # the document's zones (seed 001) and its table for 300 customers
+    assert summary["zone"].tolist() == ["最赚钱区", "次赚钱区", "微赚钱区", "不赚钱区", "赔钱区"]
+    assert summary["doc_customers"].tolist() == [15, 30, 60, 75, 120]
+    assert summary["doc_revenue_share"].tolist() == [0.35, 0.40, 0.15, 0.10, 0.05]
+    assert summary["doc_customer_share"].sum() == pytest.approx(1)
+    # the document's "about" shares of revenue add up to 105 %, as printed in seed 001
+    assert summary["doc_revenue_share"].sum() == pytest.approx(1.05)
+    assert (summary["doc_customers"] / 300).tolist() == pytest.approx(
+        summary["doc_customer_share"].tolist()
+    )
+    assert len(sg.PYRAMID_MYTHS) == 5 and "迷思" not in sg.PYRAMID_MYTHS["zh"].iloc[0]
+    assert "金字塔" in sg.PYRAMID_MYTHS["zh"].iloc[0]
+
+
+def test_profit_with_a_margin_rate_when_there_is_no_unit_cost():
+    tx = _tx([(1, 1, "2024-01-01", 100.0), (1, 2, "2024-01-02", 50.0), (2, 3, "2024-01-01", 8.0)])
+    got = sg.customer_profit(tx, service_cost_per_receipt=2.0, margin=0.2).set_index("customer_id")
+    assert got.loc[1, "profit"] == pytest.approx(150 * 0.2 - 2 * 2.0)  # 26
+    assert got.loc[2, "profit"] == pytest.approx(8 * 0.2 - 2.0)  # −0.4
+    with pytest.raises(DataValidationError, match="no column 'unit_cost'.*margin="):
+        sg.customer_profit(tx)
+    with pytest.raises(ValueError, match="margin must be a share"):
+        sg.customer_profit(tx, margin=25)
+
+
+def test_zone_effort_and_migration_by_hand():
+    tx = _tx(
+        [(c, c, "2024-01-01", 10.0 * c) for c in range(1, 21)]
+        + [(21 - c, 100 + c, "2024-06-01", 10.0 * c) for c in range(1, 20)],
+        quantity=1.0,
+        unit_cost=0.0,
+    )
+    # before: customer c spends 10c, so customer 20 is the top zone (1 of 20). After,
+    # customer 21 − c spends 10c (c = 1 … 19): customer 20 spends 10, the least of 19, and
+    # falls to the loss zone; customer 1 does not buy again.
+    mig = sg.zone_migration(tx, "2024-03-01")
+    assert mig.to_numpy().sum() == 20
+    assert mig.loc["最赚钱区", "赔钱区"] == 1
+    assert mig["不再购买 (no purchase)"].sum() == 1
+    pyr = sg.profit_pyramid(tx[tx["timestamp"] < "2024-03-01"])  # 20 top, 1 in the loss zone
+    contacts = pd.DataFrame({"customer_id": [20, 1, 1, 1, 999], "cost": [5.0, 1, 1, 1, 50]})
+    eff = sg.zone_effort(pyr, contacts).set_index("zone")
+    assert eff["contacts"].sum() == 4  # the prospect (999) is left out
+    assert eff.loc["赔钱区", "cost_share"] == pytest.approx(3 / 8)
 
 
 def test_service_cost_makes_small_frequent_customers_unprofitable():
@@ -278,7 +321,7 @@ def test_service_cost_makes_small_frequent_customers_unprofitable():
 
 
 def test_pyramid_needs_cost_and_valid_zones():
-    with pytest.raises(DataValidationError, match="has no columns 'quantity', 'unit_cost'"):
+    with pytest.raises(DataValidationError, match="has no column 'unit_cost'"):
         sg.profit_pyramid(TX)
     tx = TX.assign(quantity=1.0, unit_cost=1.0)
     with pytest.raises(ValueError, match="add up to 1"):
@@ -339,31 +382,56 @@ def test_decile_bad_period():
 
 
 # --------------------------------------------------------------------------- differentiation
-def test_differentiation_matrix_by_hand():
+def test_customer_differences_by_hand():
     tx = _tx(
         [(1, 1, "2024-01-01", 100.0), (2, 2, "2024-01-01", 100.0), (3, 3, "2024-01-01", 10.0)]
         + [(4, 4, "2024-01-01", 10.0), (4, 5, "2024-01-02", 10.0)],
         category=["a", "b", "a", "a", "b"],
     )
-    got = sg.differentiation_matrix(tx).set_index("customer_id")
+    got = sg.customer_differences(tx).set_index("customer_id")
     # average mix: a = (1 + 0 + 1 + .5) / 4 = .625, b = .375
     # distance of a pure-a customer: .5 (|1 − .625| + |0 − .375|) = .375; pure b: .625;
     # customer 4 (half, half): .5 (.125 + .125) = .125
     assert got["needs_distance"].to_dict() == pytest.approx(
         {1: 0.375, 2: 0.625, 3: 0.375, 4: 0.125}
     )
-    # median sales (20 + 100) / 2 = 60: value index 100/60 etc.; thresholds = medians (1.0 and 0.375)
-    assert got.loc[1, "value_index"] == pytest.approx(100 / 60)
-    assert got["quadrant"].astype(str).to_dict() == {
-        1: "one-to-one",
-        2: "one-to-one",
-        3: "niche",
-        4: "mass",
-    }
-    got2 = sg.differentiation_matrix(tx, value_threshold=1.0, needs_threshold=0.5)
-    assert got2.set_index("customer_id")["quadrant"].astype(str).to_dict()[1] == "loyalty building"
+    assert got.loc[1, "value_index"] == pytest.approx(100 / 57.5)  # mean sales 230 / 4
+    only_4 = sg.customer_differences(tx, min_receipts=2)
+    assert only_4["customer_id"].tolist() == [4] and only_4["needs_distance"].iloc[0] == 0
     with pytest.raises(DataValidationError, match="has no column 'category'"):
-        sg.differentiation_matrix(TX)
+        sg.customer_differences(TX)
+
+
+def test_differentiation_matrix_measures_spread_per_group():
+    # group g1: equal values, identical mixes -> CV 0, diversity 0 -> mass
+    # group g2: values 1, 1, 1, 97 (mean 25, sd √(3·24² + 72²)/2 = 41.57 -> CV 1.663);
+    # mixes: pure a / pure b alternating -> each .5 from the average -> one-to-one
+    rows, cats, groups = [], [], []
+    for c in range(4):
+        rows.append((c, c, "2024-01-01", 10.0))
+        cats.append("a")
+        groups.append("g1")
+    for k, amount in enumerate([1.0, 1.0, 1.0, 97.0]):
+        rows.append((10 + k, 10 + k, "2024-01-01", amount))
+        cats.append("ab"[k % 2])
+        groups.append("g2")
+    tx = _tx(rows, category=cats, group=groups)
+    m = sg.differentiation_matrix(tx, "group", min_customers=4).set_index("group")
+    assert m.loc["g1", "value_cv"] == 0 and m.loc["g1", "needs_diversity"] == 0
+    assert m.loc["g2", "value_cv"] == pytest.approx(np.sqrt((3 * 24**2 + 72**2) / 4) / 25)
+    assert m.loc["g2", "needs_diversity"] == pytest.approx(0.5)
+    assert m["quadrant"].astype(str).to_dict() == {"g1": "mass", "g2": "one-to-one"}
+    counts = sg.quadrant_counts(m).set_index("quadrant")
+    assert counts["groups"].to_dict() == {
+        "one-to-one": 1, "loyalty building": 0, "niche": 0, "mass": 1
+    }  # fmt: skip
+    assert counts.loc["niche", "note"].startswith("empty") and counts.loc["mass", "note"] == ""
+    # a customer base where nobody differs is not spread over quadrants: one row, "mass"
+    whole = sg.differentiation_matrix(tx[tx["group"] == "g1"], min_customers=1)
+    assert whole["quadrant"].astype(str).tolist() == ["mass"]
+    none = sg.differentiation_matrix(tx, "group", min_customers=5)
+    assert none.empty and "no group has 5 or more customers" in none.attrs["note"]
+    assert sg.quadrant_counts(none)["groups"].sum() == 0
     with pytest.raises(ValueError, match="needs_threshold must be ≥ 0"):
         sg.differentiation_matrix(tx, needs_threshold=-0.1)
 
@@ -505,3 +573,21 @@ def test_other_bad_inputs():
         sg.rfm_values({"customer_id": [1]})
     with pytest.raises(DataValidationError, match="numeric features; column 'name' is not"):
         sg.CustomerClusters(2).fit(pd.DataFrame({"x": [1.0, 2, 3], "name": ["a", "b", "c"]}))
+
+
+# --------------------------------------------------------------------------- small or tied data
+@pytest.mark.parametrize("n", [1, 2, 3, 9, 11])
+def test_deciles_and_scores_on_small_and_tied_data_never_fail(n):
+    """No pandas bin-edges error: ranks, not qcut, so any n and any ties work."""
+    same = _tx([(c, c, "2024-01-01", 5.0) for c in range(n)])  # every customer alike
+    table = sg.decile_table(same)
+    assert table["customers"].sum() == n and table["sales_share"].sum() == pytest.approx(1)
+    # with n customers, decile d holds the ranks i with floor(10 (i − 1) / n) + 1 == d
+    expected = np.bincount([10 * i // n + 1 for i in range(n)], minlength=11)[1:]
+    assert table["customers"].tolist() == expected.tolist()
+    scores = sg.quantile_scores(pd.Series([5.0] * n))
+    assert (scores == 3).all()  # alike customers share the middle score
+    rfm = sg.rfm(same)
+    assert len(rfm) == n and rfm["segment"].notna().all()
+    pyramid = sg.pyramid_summary(sg.profit_pyramid(same.assign(quantity=1, unit_cost=1.0)))
+    assert pyramid["customers"].sum() == n

@@ -139,6 +139,8 @@ def notebook_figures(limit: int = 15) -> tuple[list[str], list[str]]:
             meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
             if meta.get("solution") or meta.get("grade"):
                 continue
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                continue  # settings, not logic
             src = "".join(cell.get("source", []))
             code = [ln for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
             if len(code) > limit:

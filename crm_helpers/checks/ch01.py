@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import kpi
+from .. import kpi, overview
 from . import ExerciseError, close, exercise
 from . import needs_function as _needs_function
 from . import number as _number
@@ -46,7 +46,11 @@ def average_basket(answer: Any, *, tx: pd.DataFrame) -> str:
     func = _needs_function(answer, "average_basket")
     got = _number(func(tx.copy()), "average_basket(tx)")
     ref = kpi.indicator_summary(tx)
-    if close(got, tx["amount"].mean(), rel=1e-9) and not close(got, ref["avg_basket"], 1e-9):
+    # right first: with one receipt per customer (or one line per receipt) a right answer
+    # equals sales per customer (or the line mean), and must not get those hints
+    if close(got, ref["avg_basket"], rel=1e-9):
+        return "Right: your function gives the average basket value (客单价)."
+    if close(got, tx["amount"].mean(), rel=1e-9):
         raise ExerciseError(
             "You averaged the receipt lines. The average basket value (客单价) is per receipt: "
             "first add up each receipt's lines, then average over receipts."
@@ -55,9 +59,7 @@ def average_basket(answer: Any, *, tx: pd.DataFrame) -> str:
         raise ExerciseError(
             "You divided by the number of customers. 客单价 divides sales by visits (receipts)."
         )
-    if not close(got, ref["avg_basket"], rel=1e-9):
-        raise ExerciseError("average_basket(tx) does not give sales per receipt on this table.")
-    return "Right: your function gives the average basket value (客单价)."
+    raise ExerciseError("average_basket(tx) does not give sales per receipt on this table.")
 
 
 def _unique_top(values: pd.Series, months: pd.Series, month: pd.Period) -> bool:
@@ -130,3 +132,92 @@ def lapsed_count(answer: Any, *, tx: pd.DataFrame, as_of: Any) -> str:
     raise ExerciseError(
         "That is not the number of lapsed customers on that date with the default thresholds."
     )
+
+
+def _frame(answer: Any, name: str, what: str) -> pd.DataFrame | pd.Series:
+    if not isinstance(answer, pd.DataFrame | pd.Series):
+        raise ExerciseError(f"{name} should return {what}; it returned {type(answer).__name__}.")
+    return answer
+
+
+@exercise("01.7")
+def quarterly_indicators(answer: Any, *, tx: pd.DataFrame) -> str:
+    func = _needs_function(answer, "quarterly_indicators")
+    got = _frame(func(tx.copy()), "quarterly_indicators(tx)", "a DataFrame")
+    missing = [c for c in ("total_sales", "avg_basket") if c not in got.columns]
+    if missing:
+        raise ExerciseError(
+            f"The result needs the columns total_sales and avg_basket; {missing} missing."
+        )
+    ref = kpi.indicators(tx, "quarter")
+    if len(got) != len(ref):
+        raise ExerciseError(
+            f"The result has {len(got)} rows; it needs one row per quarter with sales "
+            "(group by the quarter of `timestamp`, e.g. dt.to_period('Q'))."
+        )
+    sales = got["total_sales"].to_numpy(dtype=float)
+    if not all(close(a, b, rel=1e-9) for a, b in zip(sales, ref["total_sales"], strict=True)):
+        raise ExerciseError(
+            "total_sales per quarter is off: sum `amount` within each quarter, in time order."
+        )
+    basket = got["avg_basket"].to_numpy(dtype=float)
+    line_mean = tx.groupby(tx["timestamp"].dt.to_period("Q"))["amount"].mean().to_numpy()
+    if all(close(a, b, rel=1e-9) for a, b in zip(basket, line_mean, strict=True)):
+        raise ExerciseError(
+            "avg_basket averages receipt lines. 客单价 is per receipt: the quarter's sales "
+            "divided by its number of distinct receipts."
+        )
+    if not all(close(a, b, rel=1e-9) for a, b in zip(basket, ref["avg_basket"], strict=True)):
+        raise ExerciseError("avg_basket per quarter is not the quarter's sales per receipt.")
+    return f"Right: total sales and 客单价 for all {len(ref)} quarters."
+
+
+@exercise("01.8")
+def customers_per_week(answer: Any, *, tx: pd.DataFrame) -> str:
+    func = _needs_function(answer, "customers_per_week")
+    got = _frame(func(tx.copy()), "customers_per_week(tx)", "a pandas Series")
+    if isinstance(got, pd.DataFrame):
+        raise ExerciseError("customers_per_week(tx) should return a Series (one number per week).")
+    ref = kpi.indicators(tx, "week")
+    if len(got) != len(ref):
+        raise ExerciseError(
+            f"The Series has {len(got)} weeks; there are weeks with sales in another number. "
+            "Weeks start on Monday: dt.to_period('W') groups Monday to Sunday."
+        )
+    values = got.to_numpy(dtype=float)
+    if (values == ref["visits"].to_numpy()).all() and not (ref["visits"] == ref["customers"]).all():
+        raise ExerciseError("You counted receipts (visits). Count distinct customers per week.")
+    lines = tx.groupby(tx["timestamp"].dt.to_period("W"))["customer_id"].size().to_numpy()
+    if (values == lines).all() and not (lines == ref["customers"].to_numpy()).all():
+        raise ExerciseError("You counted receipt lines. Count distinct customers: nunique().")
+    if not (values == ref["customers"].to_numpy()).all():
+        raise ExerciseError("Some weeks have another number of distinct customers.")
+    return f"Right: distinct customers (顾客数) in each of the {len(ref)} weeks."
+
+
+@exercise("01.9")
+def seed_stage_counts(answer: Any, *, tx: pd.DataFrame, as_of: Any) -> str:
+    func = _needs_function(answer, "seed_stage_counts")
+    got = _frame(func(tx.copy(), pd.Timestamp(as_of)), "seed_stage_counts(tx, as_of)", "a Series")
+    ref = overview.seed_stage_counts(tx, as_of)
+    stages = ("新客户", "老客户", "流失客户")
+    missing = [s for s in stages if s not in got.index]
+    if missing:
+        raise ExerciseError(
+            f"The Series needs the index labels 新客户, 老客户 and 流失客户; missing {missing}."
+        )
+    mine = {s: int(got[s]) for s in stages}
+    if sum(mine.values()) != sum(int(ref[s]) for s in stages):
+        raise ExerciseError(
+            "Your three counts do not add up to the customers who bought on or before as_of: "
+            "keep receipts with timestamp <= as_of, and count each customer once."
+        )
+    if mine["流失客户"] != ref["流失客户"]:
+        raise ExerciseError(
+            "流失客户 is off: lost means the LAST purchase is 365 days or more before as_of."
+        )
+    if mine["新客户"] != ref["新客户"]:
+        raise ExerciseError(
+            "新客户 is off: new means the FIRST purchase is less than 90 days before as_of."
+        )
+    return "Right: 新客户, 老客户 and 流失客户 as the deck defines them."

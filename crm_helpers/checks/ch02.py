@@ -1,5 +1,5 @@
 """Checks for chapter 02 (customer identification: identity resolution, tags, lead scoring,
-AWARE, the funnel)."""
+AWARE, the funnel, web/app behaviour and the journey map)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import identify as idf
+from .. import journey as jr
 from ..schema import DataValidationError
 from . import ExerciseError, close, exercise
 from . import needs_function as _needs_function
@@ -335,4 +336,75 @@ def win_rate_by_source(answer: Any, *, funnel: pd.DataFrame) -> str:
         )
     raise ExerciseError(
         "Not won / opportunities per source (a stage is reached when its date is filled in)."
+    )
+
+
+# --------------------------------------------------------------------------- 02.9
+def _by_touchpoint(got: Any, name: str) -> pd.Series:
+    if isinstance(got, pd.DataFrame) and got.shape[1] == 1:
+        got = got.iloc[:, 0]
+    if not isinstance(got, pd.Series):
+        raise ExerciseError(f"{name} should return a pandas Series indexed by touchpoint.")
+    got = got.copy()
+    got.index = got.index.astype(str)
+    return got.astype(float)
+
+
+@exercise("02.9")
+def search_to_buy(answer: Any, *, events: pd.DataFrame) -> str:
+    func = _needs_function(answer, "search_to_buy")
+    got = _by_touchpoint(func(events.copy()), "search_to_buy(events)")
+    ref = jr.search_conversion(events).set_index("touchpoint")
+    ref.index = ref.index.astype(str)
+    if sorted(got.index) != sorted(ref.index):
+        raise ExerciseError("The Series needs one value per touchpoint (group by `touchpoint`).")
+    got = got.reindex(ref.index)
+    if np.allclose(got, ref["conversion"], rtol=1e-9, equal_nan=True):
+        return "Right: search-to-buy conversion (搜索转化率) per touchpoint."
+    all_sessions = ref["bought"] / ref["sessions"]
+    if np.allclose(got, all_sessions, rtol=1e-9, equal_nan=True):
+        raise ExerciseError(
+            "You divided by all sessions. Conversion after search divides by the sessions "
+            "that searched."
+        )
+    buying = jr.sessions(events).groupby("touchpoint")["bought"].mean()
+    if np.allclose(got, buying.reindex(ref.index).to_numpy(), rtol=1e-9, equal_nan=True):
+        raise ExerciseError(
+            "That is the purchase rate of all sessions: keep the sessions with a search."
+        )
+    raise ExerciseError(
+        "Not yet: per touchpoint, take the sessions with at least one search event and the "
+        "share of them that have a purchase event (count sessions, not events)."
+    )
+
+
+# --------------------------------------------------------------------------- 02.10
+@exercise("02.10")
+def stage_reach(answer: Any, *, events: pd.DataFrame) -> str:
+    func = _needs_function(answer, "stage_reach")
+    got = func(events.copy())
+    if not isinstance(got, pd.DataFrame):
+        raise ExerciseError("stage_reach(events) should return a DataFrame: touchpoints × stages.")
+    ref = jr.journey_map(events).pivot(index="touchpoint", columns="stage", values="share_reached")
+    ref = ref[list(jr.STAGES)]
+    missing = [s for s in jr.STAGES if s not in got.columns]
+    if missing:
+        raise ExerciseError(f"The columns must be the stages {list(jr.STAGES)}; missing {missing}.")
+    got = got[list(jr.STAGES)].copy()
+    got.index = got.index.astype(str)
+    ref.index = ref.index.astype(str)
+    if sorted(got.index) != sorted(ref.index):
+        raise ExerciseError("The rows must be the touchpoints (one row each).")
+    got = got.reindex(ref.index).astype(float)
+    if np.allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-9, equal_nan=True):
+        return "Right: the share of sessions reaching each stage, per touchpoint."
+    step = ref / ref.shift(axis=1).fillna(1.0)
+    if np.allclose(got.to_numpy(), step.to_numpy(), rtol=1e-9, equal_nan=True):
+        raise ExerciseError(
+            "You divided each stage by the stage before (step conversion). The question asks "
+            "for the share of ALL the touchpoint's sessions (divide by the visits)."
+        )
+    raise ExerciseError(
+        "Not yet: count the distinct sessions with each event per touchpoint and divide by "
+        "the touchpoint's sessions (those with a visit)."
     )

@@ -1,4 +1,5 @@
-"""Checks for chapter 03 (communication: channels, A/B tests, contact plans, Bank Marketing)."""
+"""Checks for chapter 03 (communication: channels, A/B tests, contact plans, Bank Marketing,
+the Shanghai Volkswagen customer development centre)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from .. import carmaker as car
 from .. import communicate as cm
 from . import ExerciseError, close, exercise
 from . import needs_function as _needs_function
@@ -211,4 +213,75 @@ def bank_figures(month: Any, rate_many: Any, *, bank: pd.DataFrame) -> str:
         raise ExerciseError("rate_many_contacts looks like a percentage: give it as a share.")
     raise ExerciseError(
         "rate_many_contacts is not the share of 'yes' among clients with campaign > 5."
+    )
+
+
+def _series(got: Any, name: str) -> pd.Series:
+    if isinstance(got, pd.DataFrame) and got.shape[1] == 1:
+        got = got.iloc[:, 0]
+    if not isinstance(got, pd.Series):
+        raise ExerciseError(
+            f"{name} should return a pandas Series; it returned {type(got).__name__}."
+        )
+    out = got.astype(float)
+    out.index = out.index.astype(str)
+    return out
+
+
+def _same(got: pd.Series, want: pd.Series) -> bool:
+    want = want.astype(float)
+    if sorted(got.index) != sorted(want.index):
+        return False
+    diff = (got.reindex(want.index) - want).abs()
+    return bool(((diff < 1e-9) | (got.reindex(want.index).isna() & want.isna())).all())
+
+
+@exercise("03.8")
+def capture_rate_by_dealer(answer: Any, *, calls: pd.DataFrame) -> str:
+    func = _needs_function(answer, "capture_rate_by_dealer")
+    got = _series(func(calls.copy()), "capture_rate_by_dealer(calls)")
+    ref = car.lead_capture(calls, "dealer_id").set_index("dealer_id")
+    ref.index = ref.index.astype(str)
+    if sorted(got.index) != sorted(ref.index):
+        raise ExerciseError("The Series needs one value per dealer_id (every dealer in `calls`).")
+    if _same(got, ref["capture_rate"]):
+        return "Right: the lead capture rate (线索捕获率) of every dealer's callers."
+    if _same(got, ref["leads"] / ref["calls"]):
+        raise ExerciseError(
+            "You divided by all calls. The capture rate divides the leads by the calls where "
+            "the agent found an intention to buy (purchase_interest)."
+        )
+    if _same(got, ref["interest_calls"] / ref["leads"]):
+        raise ExerciseError("The ratio is upside down: leads ÷ interest calls.")
+    raise ExerciseError(
+        "Not yet: per dealer, count calls with purchase_interest and, among them, those with a "
+        "lead_id; divide."
+    )
+
+
+@exercise("03.9")
+def days_to_first_follow_up(
+    answer: Any, *, calls: pd.DataFrame, followups: pd.DataFrame, sales: pd.DataFrame
+) -> str:
+    func = _needs_function(answer, "days_to_first_follow_up")
+    got = _series(func(calls.copy(), followups.copy()), "days_to_first_follow_up(calls, followups)")
+    out = car.lead_outcomes(calls, followups, sales)
+    ref = car.follow_up_summary(out).set_index("purchase_timing")["median_days_to_first"]
+    ref.index = ref.index.astype(str)
+    if sorted(got.index) != sorted(ref.index):
+        raise ExerciseError("The Series needs one value per purchase_timing of the leads.")
+    if _same(got, ref):
+        return "Right: the median days from capture to the first follow-up, by purchase timing."
+    mean = out.groupby("purchase_timing")["days_to_first"].mean()
+    if _same(got, mean.rename(index=str)):
+        raise ExerciseError("You took the mean; the question asks for the median.")
+    last = followups[followups["kind"] == "follow_up"].groupby("lead_id")["timestamp"].max()
+    lead = calls[calls["lead_id"].notna()].set_index("lead_id")
+    days_last = (last - lead["timestamp"].reindex(last.index)).dt.total_seconds() / 86400
+    by_last = days_last.groupby(lead["purchase_timing"].reindex(last.index)).median()
+    if _same(got, by_last.rename(index=str)):
+        raise ExerciseError("You used each lead's last follow-up; take the first (the minimum).")
+    raise ExerciseError(
+        "Not yet: keep kind == 'follow_up', take each lead's first follow-up, subtract the "
+        "capture call's timestamp (in days, with fractions), then the median per timing."
     )

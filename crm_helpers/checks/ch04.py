@@ -1,4 +1,5 @@
-"""Checks for chapter 04 (satisfaction: NPS, drivers, complaints, CFPB)."""
+"""Checks for chapter 04 (satisfaction: NPS, drivers, complaints, CFPB, six hearts,
+the classifier's per-class metrics)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def nps_score(answer: Any) -> str:
             )
         if close(got, v["six_passive"], rel=1e-9):
             raise ExerciseError(
-                "You counted 6 as a passive. Detractors (贬损者) answer 0 to 6 inclusive."
+                "You counted 6 as a passive. Detractors (批评者) answer 0 to 6 inclusive."
             )
         if close(got, v["seven_detractor"], rel=1e-9):
             raise ExerciseError("You counted 7 as a detractor. Passives answer 7 or 8.")
@@ -218,3 +219,100 @@ def timely_by_product(answer: Any, *, cfpb: pd.DataFrame) -> str:
     if np.allclose(got, counts.reindex(ref.index), rtol=1e-9):
         raise ExerciseError("Those are counts. Divide by the number of complaints per product.")
     raise ExerciseError("Not the share of timely_response == 'Yes' within each product.")
+
+
+# --------------------------------------------------------------------------- 04.8
+def _as_series(answer: Any, name: str, index: str) -> pd.Series:
+    if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
+        answer = answer.iloc[:, 0]
+    if not isinstance(answer, pd.Series):
+        raise ExerciseError(
+            f"{name} should return a pandas Series indexed by {index}; got {type(answer).__name__}."
+        )
+    return answer
+
+
+@exercise("04.8")
+def nps_by_store(answer: Any, *, surveys: pd.DataFrame) -> str:
+    func = _needs_function(answer, "nps_by_store")
+    got = _as_series(func(surveys.copy()), "nps_by_store", "store_id")
+    ref = _store_nps(surveys)
+    if set(map(str, got.index)) != set(map(str, ref.index)):
+        raise ExerciseError("Index the result by store_id: one NPS per store in `surveys`.")
+    got = got.set_axis(got.index.map(str)).reindex(ref.index.map(str)).astype(float)
+    rec = surveys["recommend"]
+    by = surveys["store_id"].astype(str)
+    if np.allclose(got, ref, rtol=1e-9):
+        return "Right: the NPS of every store (各门店净推荐值)."
+    if np.allclose(got, ref / 100, rtol=1e-9):
+        raise ExerciseError("Those are shares between −1 and 1: NPS is in points, × 100.")
+    eight = 100 * ((rec >= 8).groupby(by).mean() - (rec <= 6).groupby(by).mean())
+    if np.allclose(got, eight.reindex(got.index), rtol=1e-9):
+        raise ExerciseError("You counted 8 as a promoter (推荐者 answer 9 or 10).")
+    if np.allclose(got, rec.groupby(by).mean().reindex(got.index), rtol=1e-9):
+        raise ExerciseError("That is the mean answer per store, not promoters minus detractors.")
+    raise ExerciseError("Not 100 × (share of 9–10 − share of 0–6) within each store.")
+
+
+# --------------------------------------------------------------------------- 04.9
+@exercise("04.9")
+def weighted_hearts(answer: Any, *, ratings: pd.DataFrame, weights: dict[str, float]) -> str:
+    from .. import six_hearts as sh
+
+    func = _needs_function(answer, "weighted_hearts")
+    got = _as_series(func(ratings.copy(), dict(weights)), "weighted_hearts", "employee_id")
+    ref = sh.six_hearts_scorecard(ratings, by="employee_id", weights=weights)
+    ref = ref.set_index("employee_id")["overall"]
+    if set(got.index) != set(ref.index):
+        if set(got.index) == set(ratings["store_id"]):
+            raise ExerciseError("That is per store. The scorecard is per employee_id.")
+        raise ExerciseError("Index the result by employee_id: one score per employee rated.")
+    got = got.reindex(ref.index).astype(float)
+    if np.allclose(got, ref, rtol=1e-9):
+        return "Right: the weighted six-hearts score of every employee (诚心 counts most)."
+    hearts = list(sh.SIX_HEARTS)
+    means = ratings.groupby("employee_id")[hearts].mean().reindex(ref.index)
+    if np.allclose(got, means.mean(axis=1), rtol=1e-9):
+        raise ExerciseError(
+            "That is the plain mean of the six hearts. Weight them: 诚心 counts most."
+        )
+    raw = pd.Series(weights, dtype=float).reindex(hearts).fillna(0.0)
+    if np.allclose(got, means @ raw, rtol=1e-9) and not np.isclose(raw.sum(), 1):
+        raise ExerciseError("Rescale the weights so that they sum to 1 before combining.")
+    raise ExerciseError(
+        "Not Σ weight × (the employee's mean stars on that heart) with weights summing to 1."
+    )
+
+
+# --------------------------------------------------------------------------- 04.10
+@exercise("04.10")
+def my_class_metrics(answer: Any, *, predictions: pd.DataFrame) -> str:
+    from .. import evaluate
+
+    func = _needs_function(answer, "my_class_metrics")
+    got = func(predictions.copy())
+    if not isinstance(got, pd.DataFrame) or not {"precision", "recall"} <= set(got.columns):
+        raise ExerciseError(
+            "my_class_metrics should return a DataFrame with columns precision and recall, "
+            "indexed by label."
+        )
+    ref = evaluate.per_class_metrics(predictions["label"], predictions["predicted"])
+    ref = ref.set_index("label")
+    if set(got.index) != set(ref.index):
+        raise ExerciseError("Index the table by the label (0 and 1): one row per class.")
+    got = got.reindex(ref.index)
+    ok = [np.allclose(got[c].astype(float), ref[c], rtol=1e-9, equal_nan=True) for c in
+          ("precision", "recall")]  # fmt: skip
+    if all(ok):
+        return "Right: precision and recall per class (精确率、召回率)."
+    swapped = np.allclose(got["precision"].astype(float), ref["recall"], rtol=1e-9)
+    if swapped and np.allclose(got["recall"].astype(float), ref["precision"], rtol=1e-9):
+        raise ExerciseError(
+            "Precision and recall are swapped. Recall divides by the true members of the "
+            "class (group by label); precision by the predicted ones (group by predicted)."
+        )
+    accuracy = float((predictions["label"] == predictions["predicted"]).mean())
+    if np.allclose(got.astype(float).to_numpy(), accuracy):
+        raise ExerciseError("That is the overall accuracy in every cell; compute it per class.")
+    wrong = "precision" if not ok[0] else "recall"
+    raise ExerciseError(f"The {wrong} column is not right for every class.")

@@ -88,70 +88,124 @@ def my_rfm(answer: Any, *, tx: pd.DataFrame) -> str:
 
 
 # --------------------------------------------------------------------------- 05.2
+def _hand_scores(
+    values: pd.Series, higher_is_better: bool, method: str, shift: float
+) -> np.ndarray:
+    ranks = (values if higher_is_better else -values).rank(method=method)
+    return np.ceil(np.round((ranks - shift) / len(values) * 5, 9)).clip(1, 5).to_numpy()
+
+
 @exercise("05.2")
-def n_champions(answer: Any, *, tx: pd.DataFrame, as_of: Any = None) -> str:
-    got = _number(answer, "n_champions")
-    counts = sg.rfm(tx, as_of)["segment"].value_counts()
-    if got == counts.get("champions", 0):
-        return "Right: that is the number of champions (冠军客户)."
-    loyal = counts.get("loyal", 0)
-    if got == loyal and 0 < loyal != counts.get("champions", 0):
-        raise ExerciseError("That is the number of loyal customers, not champions.")
-    if got == counts.get("champions", 0) + counts.get("loyal", 0):
-        raise ExerciseError("You counted champions and loyal customers together.")
-    if 0 < got < 1:
-        raise ExerciseError("n_champions should be a count of customers, not a share.")
-    raise ExerciseError("That is not the number of customers in the 'champions' segment.")
+def my_scores(answer: Any, *, tx: pd.DataFrame) -> str:
+    func = _needs_function(answer, "my_scores")
+    values = sg.rfm_values(tx)
+    got = func(values.copy())
+    if not isinstance(got, pd.DataFrame):
+        raise ExerciseError(f"my_scores should return a DataFrame, not a {type(got).__name__}.")
+    cols = {"r_score": "recency_days", "f_score": "frequency", "m_score": "monetary"}
+    missing = [c for c in cols if c not in got.columns]
+    if missing:
+        raise ExerciseError(
+            f"The table has no column {', '.join(map(repr, missing))}: add r_score, f_score "
+            "and m_score to the table you were given."
+        )
+    if len(got) != len(values) or not got.index.equals(values.index):
+        raise ExerciseError("Keep one row per customer, in the order (and index) you got them.")
+    ref = sg.rfm_scores(values)
+    for score, col in cols.items():
+        mine = got[score].to_numpy(dtype=float)
+        if np.array_equal(mine, ref[score].to_numpy(dtype=float)):
+            continue
+        up = score != "r_score"
+        if not up and np.array_equal(mine, _hand_scores(values[col], True, "average", 0.5)):
+            raise ExerciseError(
+                "r_score gives the long-absent customers the high scores. Recent buyers must "
+                "score 5: rank recency_days from the largest down (or rank −recency_days)."
+            )
+        if np.array_equal(mine, _hand_scores(values[col], up, "first", 0.5)):
+            raise ExerciseError(
+                f"{score}: customers with equal {col} get different scores. Tied values "
+                "share a score: rank with method='average'."
+            )
+        if np.array_equal(mine, _hand_scores(values[col], up, "average", 0.0)):
+            raise ExerciseError(f"{score}: subtract 0.5 from the rank before dividing by n.")
+        raise ExerciseError(
+            f"{score} is not ceil(5 × (average rank − 0.5) / n) of {col} for every customer."
+        )
+    return "Right: the R, F and M scores match, ties included."
 
 
 # --------------------------------------------------------------------------- 05.3
+def _share_a_variants(tx: pd.DataFrame) -> dict[str, float]:
+    abc = sg.abc_classes(tx)
+    is_a = abc["abc_class"] == "A"
+    cum = abc["cum_share"]
+    return {
+        "right": float(is_a.mean()),
+        "sales": float(abc.loc[is_a, "sales"].sum() / abc["sales"].sum()),
+        "crossing": float((cum < 0.75 - 1e-12).mean()),
+    }
+
+
 @exercise("05.3")
-def share_a(answer: Any, *, tx: pd.DataFrame, customers: pd.DataFrame | None = None) -> str:
-    got = _number(answer, "share_a")
-    abc = sg.abc_classes(tx, customers)
-    buyers = abc[abc["abc_class"] != "C"]
-    is_a = buyers["abc_class"] == "A"
-    right = is_a.mean()
-    if close(got, right, rel=1e-9):
-        return "Right: that is the share of buyers in class A."
-    if close(got, right * 100, rel=1e-9):
-        raise ExerciseError("share_a looks like a percentage. Give it as a fraction (0.2, not 20).")
-    if close(got, buyers.loc[is_a, "sales"].sum() / buyers["sales"].sum(), rel=1e-9):
-        raise ExerciseError(
-            "That is class A's share of sales. The question asks for its share of *buyers*."
-        )
-    if len(abc) > len(buyers) and close(got, is_a.sum() / len(abc), rel=1e-9):
-        raise ExerciseError(
-            "You divided by all members, prospects (class C) included. Divide by the buyers."
-        )
-    if close(got, 1 - right, rel=1e-9):
-        raise ExerciseError("That is the share of class B. Class A are the largest buyers.")
-    raise ExerciseError("share_a is not the share of buyers that abc_classes puts in class A.")
+def my_share_a(answer: Any, *, tx: pd.DataFrame) -> str:
+    func = _needs_function(answer, "my_share_a")
+    keep = tx["customer_id"].drop_duplicates().iloc[::2]
+    for data in (tx, tx[tx["customer_id"].isin(keep)]):
+        got = _number(func(data.copy()), "my_share_a(tx)")
+        v = _share_a_variants(data)
+        if close(got, v["right"], rel=1e-9):
+            continue
+        if close(got, v["right"] * 100, rel=1e-9):
+            raise ExerciseError("That looks like a percentage. Give a fraction (0.2, not 20).")
+        if close(got, v["sales"], rel=1e-9):
+            raise ExerciseError(
+                "That is class A's share of sales. The question asks for its share of *buyers*."
+            )
+        if close(got, v["crossing"], rel=1e-9):
+            raise ExerciseError(
+                "You left out the customer who takes the cumulative share past 75 %. A customer "
+                "is A while the sales of the customers *before* them are below 75 %."
+            )
+        if close(got, 1 - v["right"], rel=1e-9):
+            raise ExerciseError("That is the share of class B. Class A are the largest buyers.")
+        raise ExerciseError("my_share_a(tx) is not the share of buyers in class A.")
+    return "Right: your ABC split matches (also on half of the customers)."
 
 
 # --------------------------------------------------------------------------- 05.4
 @exercise("05.4")
-def top_decile_share(answer: Any, *, tx: pd.DataFrame) -> str:
-    got = _number(answer, "top_decile_share")
-    table = sg.decile_table(tx)
-    right = table.loc[table["decile"] == 1, "sales_share"].iloc[0]
-    if close(got, right, rel=1e-9):
-        return "Right: that is the top decile's share of sales."
-    if close(got, right * 100, rel=1e-9):
-        raise ExerciseError("That looks like a percentage. Give a fraction (0.3, not 30).")
-    bottom = table.loc[table["decile"] == 10, "sales_share"].iloc[0]
-    if close(got, bottom, rel=1e-9):
-        raise ExerciseError("That is the bottom decile (10). Decile 1 holds the top customers.")
-    lines = tx["amount"].sort_values(ascending=False)
-    top_lines = lines.iloc[: max(1, len(lines) // 10)].sum() / lines.sum()
-    if close(got, top_lines, rel=1e-6):
-        raise ExerciseError(
-            "You took the top 10 % of receipt lines. Deciles rank customers: add up each "
-            "customer's sales first."
-        )
-    if close(got, 0.1, rel=1e-9):
-        raise ExerciseError("0.1 is the decile's share of customers, not of sales.")
-    raise ExerciseError("top_decile_share is not the sales share of the top 10 % of customers.")
+def my_top_decile_share(answer: Any, *, tx: pd.DataFrame) -> str:
+    func = _needs_function(answer, "my_top_decile_share")
+    keep = tx["customer_id"].drop_duplicates().iloc[::2]
+    for data in (tx, tx[tx["customer_id"].isin(keep)]):
+        got = _number(func(data.copy()), "my_top_decile_share(tx)")
+        table = sg.decile_table(data)
+        right = table.loc[table["decile"] == 1, "sales_share"].iloc[0]
+        if close(got, right, rel=1e-9):
+            continue
+        if close(got, right * 100, rel=1e-9):
+            raise ExerciseError("That looks like a percentage. Give a fraction (0.3, not 30).")
+        bottom = table.loc[table["decile"] == 10, "sales_share"].iloc[0]
+        if close(got, bottom, rel=1e-9):
+            raise ExerciseError("That is the bottom decile (10). Decile 1 holds the top customers.")
+        lines = data["amount"].sort_values(ascending=False)
+        top_lines = lines.iloc[: max(1, len(lines) // 10)].sum() / lines.sum()
+        if close(got, top_lines, rel=1e-6):
+            raise ExerciseError(
+                "You took the top 10 % of receipt lines. Deciles rank customers: add up each "
+                "customer's sales first."
+            )
+        sales = data.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+        if close(got, sales.iloc[: len(sales) // 10].sum() / sales.sum(), rel=1e-9):
+            raise ExerciseError(
+                "You rounded the number of top customers down. The top decile holds "
+                "ceil(n / 10) customers (at least one)."
+            )
+        if close(got, 0.1, rel=1e-9):
+            raise ExerciseError("0.1 is the decile's share of customers, not of sales.")
+        raise ExerciseError("That is not the sales share of the top 10 % of customers.")
+    return "Right: the top decile's share of sales (also on half of the customers)."
 
 
 # --------------------------------------------------------------------------- 05.5

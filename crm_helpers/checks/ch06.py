@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import loyalty
+from .. import clv, loyalty, retention, winback
 from . import ExerciseError, close, exercise
 from . import needs_function as _needs_function
 from . import number as _number
@@ -81,7 +81,8 @@ def breakage_rate(answer: Any, *, ledger: pd.DataFrame) -> str:
 
 @exercise("06.3")
 def silver_or_better(answer: Any, *, tx: pd.DataFrame, as_of: Any) -> str:
-    got = _number(answer, "n_silver_plus")
+    func = _needs_function(answer, "silver_plus")
+    got = _number(func(tx.copy(), pd.Timestamp(as_of)), "silver_plus(tx, as_of)")
 
     def count(t: pd.DataFrame, **kw: Any) -> int:
         return int((loyalty.assign_tiers(tx, as_of, t, **kw)["tier"] != "basic").sum())
@@ -173,35 +174,100 @@ def recency_days(answer: Any, *, tx: pd.DataFrame, cutoff: Any) -> str:
 
 
 @exercise("06.6")
-def campaign_value(
+def winback_net(
     answer: Any,
     *,
-    ranked: pd.DataFrame,
+    customers: pd.DataFrame,
     n_contacted: int,
     cost_per_contact: float,
     response_rate: float,
 ) -> str:
-    func = _needs_function(answer, "campaign_net_value")
+    func = _needs_function(answer, "winback_net")
     got = _number(
-        func(ranked.copy(), n_contacted, cost_per_contact, response_rate),
-        "campaign_net_value(ranked, n_contacted, cost_per_contact, response_rate)",
+        func(customers.copy(), n_contacted, response_rate, cost_per_contact),
+        "winback_net(customers, n, response_rate, cost_per_contact)",
     )
-    curve = loyalty.winback_value(
-        ranked, cost_per_contact=cost_per_contact, response_rate=response_rate
-    )
-    row = curve.iloc[n_contacted - 1]
-    if close(got, row["net_value"], rel=1e-6, abs_=0.01):
-        return "Right: that is the expected net value of the campaign."
-    top = ranked.head(n_contacted)
-    if close(got, row["expected_gain"], rel=1e-6, abs_=0.01):
-        raise ExerciseError("You left out the cost of contacting the customers.")
-    if close(got, response_rate * top["value"].sum() - row["cost"], rel=1e-6, abs_=0.01):
+    c = customers
+    ranked = winback.winback_list(
+        c["value"], c["risk"], margin=c["margin_rate"], response_rate=response_rate,
+        cost_per_contact=cost_per_contact,
+    )  # fmt: skip
+    ref = winback.winback_value(ranked)["net_value"].iloc[n_contacted - 1]
+    if close(got, ref, rel=1e-6, abs_=0.01):
+        return "Right: the expected margin recovered minus the cost of the top customers."
+    cost = n_contacted * cost_per_contact
+
+    def top_sum(score: pd.Series, worth: pd.Series) -> float:
+        top = score.sort_values(ascending=False, kind="stable").index[:n_contacted]
+        return float(worth.loc[top].sum())
+
+    recovered = response_rate * c["value"] * c["margin_rate"] * c["risk"]
+    revenue = response_rate * c["value"] * c["risk"]
+    if close(got, top_sum(revenue, revenue) - cost, rel=1e-6, abs_=0.01):
         raise ExerciseError(
-            "You counted the value of every responder. Only customers who would otherwise "
-            "have churned are saved by the campaign: weight each by its churn risk."
+            "You valued the customers on revenue. A kept customer is worth their gross margin "
+            "(毛利): multiply the value by margin_rate."
         )
-    if close(got, top["value_at_risk"].sum() - row["cost"], rel=1e-6, abs_=0.01):
-        raise ExerciseError("Only a share response_rate of the contacted customers respond.")
+    if close(got, top_sum(revenue, recovered) - cost, rel=1e-6, abs_=0.01):
+        raise ExerciseError(
+            "Your sums are on margin, but you ranked the customers by revenue × risk. Rank by "
+            "the expected margin recovered (minus the cost)."
+        )
+    if close(got, top_sum(recovered, recovered), rel=1e-6, abs_=0.01):
+        raise ExerciseError("You left out the cost of contacting the customers.")
+    plain = response_rate * c["value"] * c["margin_rate"]
+    if close(got, top_sum(plain, plain) - cost, rel=1e-6, abs_=0.01):
+        raise ExerciseError(
+            "Only customers who would otherwise have churned are saved by the campaign: "
+            "weight each by its churn risk."
+        )
     raise ExerciseError(
-        "That is not response_rate × (value × risk summed over the top customers) − cost."
+        "That is not the net value: response_rate × value × margin_rate × risk, summed over "
+        "the top n customers by that amount, minus n × cost_per_contact."
+    )
+
+
+@exercise("06.8")
+def historical_margin(answer: Any, *, tx: pd.DataFrame, as_of: Any) -> str:
+    func = _needs_function(answer, "historical_margin")
+    when = pd.Timestamp(as_of)
+    got = _series(func(tx.copy(), when), "historical_margin(tx, as_of)")
+    ref = clv.historical_clv(tx, when, margin="unit_cost")["margin"]
+    if _same(got, ref):
+        return "Right: each customer's gross margin (毛利) so far."
+    before = tx[tx["timestamp"] < when]
+    if _same(got, before.groupby("customer_id")["amount"].sum()):
+        raise ExerciseError(
+            "That is the sales (revenue). Value is margin: subtract unit_cost × quantity."
+        )
+    no_qty = (before["amount"] - before["unit_cost"]).groupby(before["customer_id"]).sum()
+    if _same(got, no_qty):
+        raise ExerciseError("unit_cost is per unit: multiply it by the quantity of the line.")
+    everything = (tx["amount"] - tx["unit_cost"] * tx["quantity"]).groupby(tx["customer_id"]).sum()
+    if len(before) != len(tx) and _same(got, everything):
+        raise ExerciseError("Keep only the purchases strictly before as_of.")
+    raise ExerciseError("historical_margin does not give each customer's margin before as_of.")
+
+
+@exercise("06.9")
+def retention_after_repurchase(answer: Any, *, tx: pd.DataFrame) -> str:
+    func = _needs_function(answer, "retention_after_repurchase")
+    got = _number(func(tx.copy()), "retention_after_repurchase(tx)")
+    link = retention.retention_repurchase_link(tx).set_index(["measure", "group"])["rate"]
+    ref = link[("retention next period", "repurchased")]
+    if close(got, ref, rel=1e-9):
+        return "Right: that share of repurchasers buys again the next month."
+    if close(got, link[("retention next period", "bought once")], rel=1e-9):
+        raise ExerciseError(
+            "That is the rate of the customers who bought once. Take those with two or more "
+            "receipts (visits) in the month."
+        )
+    if close(got, link[("repurchase this period", "retained")], rel=1e-9):
+        raise ExerciseError(
+            "That is the other direction (repurchase among retained customers). Start from "
+            "the repurchasers of a month and look at the next month."
+        )
+    raise ExerciseError(
+        "Count (customer, month) pairs with two or more receipts, except in the last month "
+        "(it has no next month), and the share of them with a receipt in the next month."
     )

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import prescribe, privacy
+from .. import benchmarking, prescribe, privacy, service_bot
 from . import ExerciseError, close, exercise
 from . import needs_function as _needs_function
 from . import number as _number
@@ -185,12 +185,19 @@ def pseudonym(answer: Any) -> str:
 
 
 @exercise("07.5")
-def smallest_class(answer: Any, *, export: pd.DataFrame, quasi_identifiers: list[str]) -> str:
-    got = _number(answer, "k_min")
-    sizes = export.groupby(list(quasi_identifiers), dropna=False).size()
-    ref = int(sizes.min())
+def smallest_class(answer: Any, *, export: pd.DataFrame, token: str) -> str:
+    func = _needs_function(answer, "smallest_class")
+    got = _number(func(export.copy(), token), "smallest_class(export, token)")
+    others = [c for c in export.columns if c != token]
+    sizes = export.groupby(others, dropna=False, observed=True).size()
+    ref = privacy.release_k_anonymity(export, token, 1).k_min
     if got == ref:
-        return "Right: that is the smallest equivalence class, so the export is k-anonymous for that k."
+        return "Right: that is the smallest class over every released column but the token."
+    if got == 1 and ref != 1 and export[token].is_unique:
+        raise ExerciseError(
+            "You grouped by the token too. Every token is unique, so every class has one row: "
+            "leave the token out and group by all the other columns."
+        )
     if got == len(sizes) and len(sizes) != ref:
         raise ExerciseError(
             "That is the number of equivalence classes, not the size of the smallest."
@@ -198,9 +205,64 @@ def smallest_class(answer: Any, *, export: pd.DataFrame, quasi_identifiers: list
     if got == sizes.max() and sizes.max() != ref:
         raise ExerciseError("That is the largest class. k-anonymity is limited by the smallest.")
     raise ExerciseError(
-        "k_min is not the smallest class size on the quasi-identifiers listed. Group the export "
-        "by all of them together."
+        "That is not the smallest class over all released columns. A recipient may know any "
+        "of them, so group by every column except the token."
     )
+
+
+@exercise("07.8")
+def intent_recall(answer: Any, *, routed: pd.DataFrame) -> str:
+    func = _needs_function(answer, "intent_recall")
+    got = func(routed.copy())
+    if not isinstance(got, pd.Series):
+        raise ExerciseError(
+            f"intent_recall should return a Series by intent; got {type(got).__name__}."
+        )
+    ref = service_bot.routing_report(routed, routed["intent"])["per_intent"]
+    ref = ref.loc[ref["support"] > 0]
+
+    def same(x: pd.Series) -> bool:
+        y = pd.to_numeric(got.reindex(x.index), errors="coerce")
+        return len(got) == len(x) and bool(np.allclose(y, x, rtol=1e-9, atol=1e-12))
+
+    if same(ref["recall"]):
+        return "Right: the recall of every intent (the share of its questions recognised)."
+    pred = service_bot.routing_report(routed, routed["intent"])["per_intent"]["precision"]
+    if same(pred.reindex(ref.index)):
+        raise ExerciseError(
+            "That is the precision (of the questions given an intent, the share that had it). "
+            "Recall starts from the true intent: of its questions, the share recognised."
+        )
+    raise ExerciseError(
+        "For each true intent: the share of its questions whose predicted intent is the same."
+    )
+
+
+@exercise("07.9")
+def benchmark_gaps(answer: Any, *, ours: dict, peers: pd.DataFrame) -> str:
+    func = _needs_function(answer, "benchmark_gaps")
+    got = func(dict(ours), peers.copy())
+    if not isinstance(got, pd.Series):
+        raise ExerciseError(
+            f"benchmark_gaps should return a Series by KPI; got {type(got).__name__}."
+        )
+    ref = benchmarking.benchmark_table(ours, peers)["gap_to_median"]
+
+    def same(x: pd.Series) -> bool:
+        y = pd.to_numeric(got.reindex(x.index), errors="coerce")
+        return len(got) == len(x) and bool(np.allclose(y, x, rtol=1e-9, atol=1e-12))
+
+    if same(ref):
+        return "Right: our gap to the peer median for every KPI."
+    if same(-ref):
+        raise ExerciseError("The sign is reversed: ours minus the peer median (ahead = positive).")
+    means = pd.Series({k: v - peers[k].mean() for k, v in ours.items()})
+    if same(means):
+        raise ExerciseError(
+            "You compared with the peers' mean. Use the median: one outlier peer should not move "
+            "the benchmark."
+        )
+    raise ExerciseError("For each KPI: our value minus the median of the peers' values.")
 
 
 @exercise("07.6")

@@ -53,8 +53,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..communicate import CHANNEL_COST, CHANNELS
+from .. import _catalogue as cat
 from ..simulate import Retailer, register_table
+
+CHANNELS: tuple[str, ...] = tuple(c[0] for c in cat.CHANNEL_LIST)
+CHANNEL_COST: dict[str, float] = {c[0]: c[2] for c in cat.CHANNEL_LIST}
 
 __all__ = ["ContactRules", "CONTACT_RULES", "simulate_communication"]
 

@@ -54,8 +54,14 @@ import numpy as np
 import pandas as pd
 
 from .. import _catalogue as cat
-from ..identify import NAME_PINYIN
 from ..simulate import Retailer, register_table
+
+# the same table as identify.NAME_PINYIN, built from the catalogue (no analysis import)
+NAME_PINYIN: dict[str, str] = {
+    **dict(cat.SURNAMES),
+    **dict(cat.GIVEN_CHARS),
+    **cat.HOMOPHONE_PINYIN,
+}
 
 __all__ = [
     "SOURCES",

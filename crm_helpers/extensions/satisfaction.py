@@ -41,16 +41,8 @@ targets (SLA, 服务水平) are :data:`crm_helpers.satisfaction.DEFAULT_SLA`.
 the severity, the medians, and the exact probabilities that the first response and the
 resolution meet the SLA (computed from the log-normal laws by Gauss–Hermite quadrature).
 
-``staff`` — the store staff (员工), six to eight per physical store: ``employee_id``,
-``store_id``, ``name``, ``role``. ``truth["staff"]`` holds each employee's true level
-(1–5) on each of the six hearts (六心: 信心 ``confidence``, 热心 ``warmth``, 用心
-``attentiveness``, 耐心 ``patience``, 诚心 ``sincerity``, 细心 ``carefulness``): a store
-effect, plus an employee effect, plus a small effect per employee and heart.
-
-``staff_ratings`` — customers' ratings of the employee who served them (员工服务评价): a
-store receipt is rated with probability :attr:`StaffRules.rating_rate`; the employee is
-drawn at random among the store's staff; each heart gets 1–5 stars,
-``round(true level + the rater's leniency + noise)`` clipped to 1–5.
+``staff`` and ``staff_ratings`` (the six-hearts rating, 六心) are generated in
+:mod:`crm_helpers.extensions.staff`.
 
 >>> import crm_helpers as crm
 >>> shop = crm.simulate_retailer(300, seed=1).with_tables("surveys", "complaints")
@@ -69,16 +61,19 @@ import pandas as pd
 from scipy.special import ndtr
 
 from .. import _catalogue as cat
-from ..satisfaction import ATTRIBUTES, DEFAULT_SLA, SIX_HEARTS
 from ..simulate import Retailer, register_table
+
+ATTRIBUTES: tuple[str, ...] = tuple(cat.SURVEY_ATTRIBUTES)
+#: The service-level targets (the same table as ``crm_helpers.satisfaction.DEFAULT_SLA``).
+DEFAULT_SLA = pd.DataFrame(
+    list(cat.SLA_TARGETS), columns=["severity", "response_hours", "resolution_hours"]
+)
 
 __all__ = [
     "SurveyRules",
     "SURVEY_RULES",
     "ComplaintRules",
     "COMPLAINT_RULES",
-    "StaffRules",
-    "STAFF_RULES",
     "PHRASES",
     "simulate_surveys",
     "simulate_complaints",
@@ -490,93 +485,3 @@ def simulate_complaints(
 @register_table("complaints")
 def _complaints(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     return simulate_complaints(shop, rng)
-
-
-# --------------------------------------------------------------------------- staff
-
-
-@dataclass(frozen=True)
-class StaffRules:
-    """How the simulated staff and their six-hearts ratings are generated."""
-
-    min_per_store: int = 6
-    max_per_store: int = 8
-    roles: dict[str, float] = field(
-        default_factory=lambda: {"cashier": 0.35, "sales_associate": 0.4, "service_desk": 0.25}
-    )
-    level_mean: float = 3.7
-    store_sd: float = 0.25
-    employee_sd: float = 0.35
-    heart_sd: float = 0.25
-    rating_rate: float = 0.5
-    rater_sd: float = 0.4
-    noise_sd: float = 0.6
-
-
-STAFF_RULES = StaffRules()
-
-
-@register_table("staff")
-def _staff(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rules = STAFF_RULES
-    stores = np.sort(shop.stores.loc[shop.stores["channel"] == "store", "store_id"].to_numpy())
-    sizes = rng.integers(rules.min_per_store, rules.max_per_store + 1, size=len(stores))
-    store_of = np.repeat(stores, sizes)
-    n = len(store_of)
-    surnames = [s for s, _ in cat.SURNAMES]
-    given = [g for g, _ in cat.GIVEN_CHARS]
-    names = [
-        surnames[i] + given[j] + given[k]
-        for i, j, k in zip(
-            rng.integers(len(surnames), size=n),
-            rng.integers(len(given), size=n),
-            rng.integers(len(given), size=n),
-            strict=True,
-        )
-    ]
-    roles = list(rules.roles)
-    role = np.array(roles)[_pick(rng, np.tile(np.array(list(rules.roles.values())), (n, 1)))]
-    ids = [f"E{i + 1:04d}" for i in range(n)]
-    staff = pd.DataFrame({"employee_id": ids, "store_id": store_of, "name": names, "role": role})
-    store_eff = dict(zip(stores, rng.normal(0, rules.store_sd, size=len(stores)), strict=True))
-    level = (
-        rules.level_mean
-        + np.array([store_eff[s] for s in store_of])[:, None]
-        + rng.normal(0, rules.employee_sd, size=(n, 1))
-        + rng.normal(0, rules.heart_sd, size=(n, len(SIX_HEARTS)))
-    )
-    level = np.clip(level, 1.5, 4.9)
-    truth = staff[["employee_id", "store_id"]].copy()
-    for j, h in enumerate(SIX_HEARTS):
-        truth[h] = level[:, j]
-    return staff, truth
-
-
-@register_table("staff_ratings", requires=("staff",))
-def _staff_ratings(shop: Retailer, rng: np.random.Generator) -> pd.DataFrame:
-    rules = STAFF_RULES
-    base = _store_receipts(shop, rules.rating_rate, rng)
-    truth = shop.truth["staff"]
-    by_store = {s: g.index.to_numpy() for s, g in truth.groupby("store_id")}
-    emp = np.empty(len(base), dtype="int64")
-    for s, rows in base.groupby("store_id").groups.items():
-        staff_rows = by_store[s]
-        emp[rows] = staff_rows[rng.integers(len(staff_rows), size=len(rows))]
-    ids = np.sort(shop.customers["customer_id"].to_numpy())
-    lenient = rng.normal(0, rules.rater_sd, size=len(ids))
-    c_idx = np.searchsorted(ids, base["customer_id"].to_numpy())
-    level = truth[list(SIX_HEARTS)].to_numpy()[emp]
-    stars = level + lenient[c_idx][:, None] + rng.normal(0, rules.noise_sd, size=level.shape)
-    stars = np.clip(np.rint(stars), 1, 5).astype("int64")
-    out = pd.DataFrame(
-        {
-            "rating_id": np.arange(1, len(base) + 1, dtype="int64"),
-            "employee_id": truth["employee_id"].to_numpy()[emp],
-            "store_id": base["store_id"].to_numpy(),
-            "customer_id": base["customer_id"].to_numpy(),
-            "date": base["timestamp"].dt.normalize().to_numpy(),
-        }
-    )
-    for j, h in enumerate(SIX_HEARTS):
-        out[h] = stars[:, j]
-    return out

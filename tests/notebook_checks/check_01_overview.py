@@ -49,3 +49,11 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
     # the recency rule is informative: "lost" customers are far less often truly alive
     alive = values["truly_alive_share_by_stage"]
     assert alive["lost"] < alive["active"] - 0.2
+
+    # the deck's four stages (潜在/新/老/流失客户) fold the six stages without losing anyone
+    seed_counts = values["seed_stage_counts"]
+    assert list(seed_counts) == ["潜在客户", "新客户", "老客户", "流失客户"]
+    assert sum(seed_counts.values()) == joined
+    assert seed_counts["老客户"] == stages["active"] + stages["won_back"] + stages["lapsed"]
+    assert seed_counts["流失客户"] == stages["lost"] and seed_counts["新客户"] == stages["new"]
+    assert seed_counts["潜在客户"] == stages["prospect"]

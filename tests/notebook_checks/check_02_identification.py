@@ -113,3 +113,29 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
         opp = int(part["opportunity_date"].notna().sum())
         assert fb.loc[src, "win_rate"] == pytest.approx(fb.loc[src, "won"] / opp)
     assert values["funnel_overall"]["won"] == int(shop.prospects["converted"].sum())
+    _check_behaviour(values, shop, out)
+
+
+def _check_behaviour(values: dict[str, Any], shop: Any, out: Path) -> None:
+    """Web/app events: purchases join the receipts, the journey map and the search
+    conversion equal direct counts on the generator's per-session truth, and browsed-not-
+    bought finds the planted latent categories."""
+    web = shop.with_tables("web_events")
+    truth = web.truth["web_events"]
+    online = shop.receipts[shop.receipts["channel"].astype(str) != "store"]
+    assert values["web_events"]["n_purchases"] == len(online)
+    assert values["web_events"]["n_sessions"] == len(truth)
+    journey = pd.read_csv(out / "journey_map.csv")
+    rank = truth["last_stage"].map({"visit": 0, "view": 1, "cart": 2, "purchase": 3})
+    for row in journey.itertuples():
+        part = rank[truth["touchpoint"] == row.touchpoint]
+        i = ["visit", "view", "cart", "purchase"].index(row.stage)
+        assert row.sessions == (part >= i).sum()
+        assert row.share_reached == pytest.approx((part >= i).mean())
+    search = pd.read_csv(out / "search_conversion.csv").set_index("touchpoint")
+    searched = truth[truth["searched"]]
+    direct = (searched["last_stage"] == "purchase").groupby(searched["touchpoint"]).mean()
+    assert search["conversion"].to_dict() == pytest.approx(direct.to_dict())
+    # the planted latent category is found far more often than chance (1 in 8)
+    assert values["latent_demand"]["recovered_share"] > 0.5
+    assert values["latent_demand"]["customers"] > 0

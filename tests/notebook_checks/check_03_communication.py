@@ -88,3 +88,26 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
     # an honest model is useful but far from perfect; the leaking duration inflates the AUC
     assert 0.7 < model["auc_test"] < 0.85
     assert model["auc_test_with_duration"] > model["auc_test"] + 0.05
+    _check_svw_case(values, shop, out)
+
+
+def _check_svw_case(values: dict[str, Any], shop: Any, out: Path) -> None:
+    """The Shanghai Volkswagen case: capture, follow-up and complaint figures equal direct
+    counts on the simulated calls and agree with the generator's truth."""
+    svw = shop.with_tables("svw_dealers", "svw_calls", "svw_followups", "svw_sales")
+    calls, truth = svw.svw_calls, svw.truth["svw_calls"]
+    interest = calls[calls["purchase_interest"]]
+    capture = values["svw_capture"]
+    assert capture["interest_calls"] == len(interest)
+    assert capture["leads"] == interest["lead_id"].notna().sum()
+    assert capture["capture_rate"] == pytest.approx(interest["consent"].astype(bool).mean())
+    outcomes = pd.read_csv(out / "svw_lead_outcomes.csv")
+    assert len(outcomes) == calls["lead_id"].notna().sum()
+    on_truth = outcomes["caller_id"].map(truth.set_index("caller_id")["followed_on_time"])
+    assert on_truth[outcomes["follow_up"] == "on time"].astype(bool).all()
+    assert not on_truth[outcomes["follow_up"] == "missed"].astype(bool).any()
+    bought = outcomes["caller_id"].isin(svw.svw_sales["caller_id"])
+    assert (outcomes["bought"] == bought).all()
+    routing = pd.read_csv(out / "svw_complaint_routing.csv")
+    assert routing["complaints"].sum() == (calls["purpose"] == "complaint").sum()
+    assert sum(values["svw_lifelong_status"].values()) == calls["caller_id"].nunique()

@@ -70,6 +70,43 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
     profit = (tx["amount"] - tx["quantity"] * unit_cost).sum() - cost * tx["receipt_id"].nunique()
     assert pyramid["profit"].sum() == pytest.approx(profit, rel=1e-9)
     assert pyramid["profit_share"].iloc[0] > pyramid["customer_share"].iloc[0]
+    # the document's pyramid (seed 001, 300 customers) beside the data's, in the results
+    zones = ["最赚钱区", "次赚钱区", "微赚钱区", "不赚钱区", "赔钱区"]
+    recorded = values["pyramid"]
+    assert recorded["zones"] == zones and pyramid["zone"].tolist() == zones
+    assert recorded["document_customers"] == [15, 30, 60, 75, 120]
+    assert recorded["document_customer_shares"] == pytest.approx([0.05, 0.10, 0.20, 0.25, 0.40])
+    assert recorded["document_revenue_shares"] == pytest.approx([0.35, 0.40, 0.15, 0.10, 0.05])
+    assert pyramid["doc_revenue_share"].tolist() == pytest.approx([0.35, 0.40, 0.15, 0.10, 0.05])
+    document = pd.read_csv(out / "pyramid_document.csv")
+    assert document["zone"].tolist() == zones and document["doc_customers"].sum() == 300
+    assert recorded["revenue_shares"] == pytest.approx(pyramid["revenue_share"].tolist())
+    # myths 4 and 5: every customer of the first half appears once in the migration table
+    half = pd.Timestamp(tx["timestamp"].min() + (tx["timestamp"].max() - tx["timestamp"].min()) / 2)
+    migration = pd.read_csv(out / "pyramid_migration.csv").set_index("before")
+    assert (
+        migration.to_numpy().sum()
+        == tx.loc[tx["timestamp"] < half.normalize(), "customer_id"].nunique()
+    )
+    myths = values["pyramid_myths"]
+    assert 0 <= myths["top_zone_stays_on_top"] <= 1
+    if simulated:  # myth 3: contact cost shares add to 1 over the zones
+        effort = pd.read_csv(out / "pyramid_effort.csv")
+        assert effort["cost_share"].sum() == pytest.approx(1)
+        assert 0 < myths["call_share_not_selling"] < 1
+
+    # the differentiation matrix: spread per RFM segment, recomputed with pandas for one
+    # segment; every quadrant listed, empty ones with a note
+    diff = pd.read_csv(out / "differentiation.csv")
+    counts = pd.read_csv(out / "quadrant_counts.csv")
+    assert counts["quadrant"].tolist() == ["one-to-one", "loyalty building", "niche", "mass"]
+    assert counts["groups"].sum() == len(diff)
+    assert (counts["note"].fillna("").str.startswith("empty") == (counts["groups"] == 0)).all()
+    whole = values["differentiation_whole"][0]
+    receipts = tx.groupby("customer_id")["receipt_id"].nunique()
+    kept = sales[receipts.reindex(sales.index) >= 3]
+    assert whole["customers"] == len(kept)
+    assert whole["value_cv"] == pytest.approx(kept.std(ddof=0) / kept.mean(), rel=1e-9)
 
     # deciles: the top decile's share equals a direct pandas computation
     assert values["top_decile_share"] == pytest.approx(_top_decile_share(sales), rel=1e-9)

@@ -92,32 +92,77 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
     assert f["sales"] == pytest.approx(cut["amount"].sum(), rel=1e-9)
     assert f["customers"] == cut["customer_id"].nunique()
 
-    # privacy: k counted here; the export has no personal field and no member number
+    # privacy: k counted here over every released column except the token
     members = shop.customers
-    qi = ["birth_year", "gender", "city"]
+    k = params.get("export_k", 5)
+    raw_cols = ["gender", "birth_year", "city", "income_band", "join_date", "acquisition_channel"]
     k_min = values["k_min"]
-    assert k_min["raw"] == members.groupby(qi).size().min()
-    general = members.assign(
-        birth_year=(members["birth_year"] // 10 * 10).astype(str)
-        + "-"
-        + (members["birth_year"] // 10 * 10 + 9).astype(str),
-        city=members["region"],
+    assert k_min["raw"] == members.groupby(raw_cols, observed=True).size().min()
+    general = pd.DataFrame(
+        {
+            "gender": members["gender"].astype(str),
+            "birth_year": (members["birth_year"] // 10 * 10).astype(str)
+            + "-"
+            + (members["birth_year"] // 10 * 10 + 9).astype(str),
+            "region": members["region"].astype(str),
+            "income_band": members["income_band"].astype(str),
+            "join_date": members["join_date"].dt.year.astype(str),
+        }
     )
-    sizes = general.groupby(qi)["customer_id"].transform("size")
+    sizes = general.groupby(list(general.columns))["gender"].transform("size")
     assert k_min["generalised"] == sizes.min()
-    assert k_min["final"] >= 5
-    export = pd.read_csv(out / "member_export.csv", dtype=str)
-    assert len(export) == (sizes >= 5).sum()
+    export = pd.read_csv(out / "member_export.csv", dtype=str, keep_default_na=False)
+    released = [c for c in export.columns if c != "customer_id"]
+    assert set(released) == set(general.columns)
+    # the recorded file itself: its smallest class over all non-token columns is at least k
+    assert export.groupby(released).size().min() >= k
+    assert k_min["final"] == export.groupby(released).size().min()
+    assert len(export) == (sizes >= k).sum()
+    assert export["join_date"].str.fullmatch(r"\d{4}").all()  # years, never days
     assert export["customer_id"].str.fullmatch(r"[0-9a-f]{16}").all()
     assert export["customer_id"].nunique() == len(export)
     assert not set(export["customer_id"]) & set(members["customer_id"].astype(str))
-    for col in ("name", "phone", "email", "card_number"):
+    for col in ("name", "phone", "email", "card_number", "city", "acquisition_channel"):
         assert col not in export.columns
     text = export.to_csv()
     for secret in (
         members["phone"].astype(str).head(50).tolist() + members["name"].head(50).tolist()
     ):
         assert secret not in text
+    # l-diversity of the income band within the classes of the other columns, recounted
+    distinct = export.groupby(["gender", "birth_year", "region", "join_date"])["income_band"]
+    ld = values["l_diversity"]
+    assert ld["l_min"] == distinct.nunique().min()
+    assert ld["classes_l1"] == (distinct.nunique() == 1).sum()
+    assert values["export_audit"]["rows"] == len(export)
+
+    # compliance audit: it finds exactly the violations planted in the simulated access log
+    from crm_helpers.extensions.service import simulate_access_log
+
+    staff, log = simulate_access_log(seed=seed)
+    audit = pd.read_csv(out / "privacy_audit.csv").set_index("role")
+    assert audit.loc["all", "events"] == len(log)
+    assert audit.loc["all", "outside_role"] == (log["planted"] == "outside_role").sum()
+    assert audit.loc["all", "bulk_export"] == (log["planted"] == "bulk_export").sum()
+    lapsed = staff["trained_on"] + pd.Timedelta(days=365) < log["timestamp"].max()
+    assert values["privacy_training"]["trained"] == len(staff) - lapsed.sum()
+
+    # benchmarking: the gap is ours minus the peer median; our basket straight from receipts
+    bench = pd.read_csv(out / "benchmark.csv").set_index("kpi")
+    assert np.allclose(bench["gap_to_median"], bench["ours"] - bench["peer_median"])
+    rec = tx.groupby("receipt_id").agg(ts=("timestamp", "min"), amount=("amount", "sum"))
+    last = rec[rec["ts"] > rec["ts"].max() - pd.DateOffset(months=12)]
+    assert bench.loc["average_basket", "ours"] == pytest.approx(last["amount"].sum() / len(last))
+
+    # intelligent service: on wordings it never saw, the bot beats the majority baseline;
+    # its hand-off rate is the share routed to a person
+    bot = values["service"]
+    per_intent = pd.read_csv(out / "service_per_intent.csv")
+    assert per_intent["support"].sum() == 400
+    assert bot["accuracy"] > bot["majority_accuracy"] + 0.2
+    assert 0 < bot["handoff_rate"] < 1
+    curve = pd.read_csv(out / "service_thresholds.csv")
+    assert curve["handoff_rate"].is_monotonic_increasing
 
     # prescriptive: profit from the recorded spend, written out; beats the equal split
     plan = pd.read_csv(out / "allocation.csv")

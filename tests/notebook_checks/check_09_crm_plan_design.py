@@ -22,7 +22,8 @@ KOTLER = {
 
 def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
     values = results["values"]
-    assert values["company_name"] == params["company_name"]
+    preset = crm.plan.industry_preset(params["industry"])
+    assert values["company_name"] == (params["company_name"] or preset["company_name"])
     assert values["strategy"] == params["strategy"]
     shop = crm.load_retailer(seed=params["seed"], n_customers=params["n_customers"])
     tx = shop.transactions()
@@ -39,6 +40,45 @@ def check(results: dict[str, Any], params: dict[str, Any], out: Path) -> None:
         values["stage_counts"]["prospect"]
         == (~shop.customers["customer_id"].isin(tx["customer_id"])).sum()
     )
+    # every indicator by week equals a pandas groupby of the receipts (weeks start on Monday)
+    receipts = tx.groupby("receipt_id").agg(
+        t=("timestamp", "min"), amount=("amount", "sum"), customer_id=("customer_id", "first")
+    )
+    week = receipts["t"].dt.to_period("W-SUN").dt.start_time.rename("week")
+    by_week = receipts.groupby(week).agg(
+        total_sales=("amount", "sum"), visits=("amount", "size"), customers=("customer_id", "nunique"),
+        avg_basket=("amount", "mean"), max_basket=("amount", "max"), min_basket=("amount", "min"),
+    )  # fmt: skip
+    weekly = pd.read_csv(out / "indicators_week.csv", parse_dates=["period"]).set_index("period")
+    for col in by_week.columns:
+        assert weekly[col].to_numpy() == pytest.approx(by_week[col].to_numpy()), col
+
+    # sales deciles: the customers ranked by sales, cut at each tenth of the total
+    sd = pd.read_csv(out / "sales_deciles.csv")
+    assert (
+        sd["sales"].sum() == pytest.approx(total)
+        and sd["customers"].sum() == tx["customer_id"].nunique()
+    )
+    ranked = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False, kind="stable")
+    n_first = int((ranked.cumsum().shift(fill_value=0) < 0.1 * total).sum())
+    assert sd.loc[sd["sales_decile"] == 1, "customers"].item() == n_first
+
+    # inferred indicators: the arithmetic of the stated assumptions
+    a = values["assumptions"]
+    inferred = pd.read_csv(out / "inferred_indicators.csv", index_col=0)
+    visits_year = a["stores"] * a["daily_traffic"] * a["conversion"] * a["open_days"]
+    assert inferred.loc["visits", "year"] == pytest.approx(visits_year)
+    assert inferred.loc["total_sales", "week"] == pytest.approx(
+        visits_year * 7 / 365 * a["avg_basket"]
+    )
+    assert inferred.loc["customers", "year"] == pytest.approx(visits_year / a["frequency"])
+
+    # the report: a PDF in the output folder, and the topic catalogue names the students
+    assert (out / values["report_files"]["pdf"]).stat().st_size > 50_000
+    assert "key" not in values["report_files"]  # the instructor's key only on request
+    catalogue = pd.read_csv(out / "topic_catalogue.csv")
+    assert sorted(catalogue["student"].dropna()) == sorted(params["students"])
+
     structure = pd.read_csv(out / "product_structure.csv")
     assert structure["sales"].sum() == pytest.approx(total, rel=1e-9)
     by_cat = tx.groupby(cat)["amount"].sum()

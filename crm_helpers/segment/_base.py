@@ -1,0 +1,101 @@
+"""Shared input checks of the segmentation modules (private)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from crm_helpers.schema import DataValidationError, require_columns
+
+_TABLE = "transactions"
+_TX_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
+_DAY_NS = 86_400 * 10**9
+_MONTH_DAYS = 365.25 / 12
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_timestamp(value: object, name: str) -> pd.Timestamp:
+    if isinstance(value, bool) or not isinstance(
+        value, str | datetime | pd.Timestamp | np.datetime64
+    ):
+        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} must be a date; got a missing value.")
+    return ts.tz_localize(None) if ts.tz is not None else ts
+
+
+def _narrow(
+    tx: pd.DataFrame, extra: Sequence[str] = (), *, allow_returns: bool = False
+) -> pd.DataFrame:
+    """The columns needed, checked cheaply, with naive timestamps."""
+    require_columns(tx, [*_TX_COLUMNS, *extra], _TABLE)
+    if len(tx) == 0:
+        raise DataValidationError("The transactions table is empty: it has no rows.")
+    for col in ("amount", *[c for c in extra if c in ("quantity", "unit_cost", "discount")]):
+        s = tx[col]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            raise DataValidationError(
+                f"Column {col!r} of the transactions table must be numeric; found dtype "
+                f"'{s.dtype}'. Load the table with validate_transactions."
+            )
+    ts = tx["timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        raise DataValidationError(
+            "Column 'timestamp' of the transactions table must be a datetime column "
+            f"(datetime64); found dtype '{ts.dtype}'. Convert it with pd.to_datetime, or load "
+            "the table with validate_transactions."
+        )
+    narrow = tx[list(dict.fromkeys([*_TX_COLUMNS, *extra]))]
+    if getattr(ts.dt, "tz", None) is not None:
+        narrow = narrow.assign(timestamp=ts.dt.tz_localize(None))
+    if not allow_returns:
+        bad = narrow["amount"].to_numpy() <= 0
+        if bad.any():
+            n = int(bad.sum())
+            pos = int(np.flatnonzero(bad)[0])
+            first, value = narrow.index[pos], float(narrow["amount"].iloc[pos])
+            raise DataValidationError(
+                f"Column 'amount' of the transactions table must be greater than 0; found "
+                f"{n} zero or negative value{'s' if n != 1 else ''} (first at row {first!r}: "
+                f"{value!r}). These are returns or "
+                "cancellations: remove them first, or pass allow_returns=True to net them "
+                "against the sales."
+            )
+    return narrow
+
+
+def _default_as_of(narrow: pd.DataFrame) -> pd.Timestamp:
+    """Midnight after the last purchase day."""
+    return narrow["timestamp"].max().normalize() + pd.Timedelta(days=1)
+
+
+def _resolve_as_of(narrow: pd.DataFrame, as_of: object) -> pd.Timestamp:
+    if as_of is None:
+        return _default_as_of(narrow)
+    moment = _as_timestamp(as_of, "as_of")
+    first = narrow["timestamp"].min()
+    if moment < first:
+        raise ValueError(
+            f"as_of ({moment}) is before the first purchase in the table ({first}): "
+            "no customer has bought yet. Choose a date within or after the data."
+        )
+    return moment
+
+
+def _positive(name: str, value: float | None, *, allow_zero: bool = False) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a number; got {type(value).__name__}.")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        need = "≥ 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {need}; got {value!r}.")
