@@ -7,8 +7,8 @@ with another seed), so that start-up is most of the time of a small notebook.
 
 The zygote is a separate process that imports those libraries once and then, for every
 kernel the grader needs, forks a child that enters the sandbox (its own mount namespace,
-limits, the unprivileged user, as :func:`crm_helpers.grading._launch_kernel` does for a
-cold kernel) and runs an ipykernel in-process. The child shares the imported libraries
+limits, a uid of its own, as :func:`crm_helpers.grading.sandbox.launch_kernel` does for
+a cold kernel) and runs an ipykernel in-process. The child shares the imported libraries
 with the zygote page by page (copy on write), so it also costs less memory.
 
 What the zygote holds must not help a student: it imports libraries only and never reads
@@ -73,7 +73,6 @@ def _vm_size() -> int:
 
 def _child(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no cover - forked child
     """In the forked child: new session, sandbox, limits, then an in-process kernel."""
-    import ctypes
     import resource
     import tempfile
 
@@ -85,15 +84,9 @@ def _child(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no cover - f
     for fd in (0, 1):
         os.dup2(devnull, fd)
     os.closerange(3, 1024)
-    if cfg["sandbox"]:
-        libc = ctypes.CDLL(None, use_errno=True)
-        clone_newns = 0x00020000
-        if libc.unshare(clone_newns) != 0:
-            os._exit(71)
-        subprocess.run(["mount", "--make-rprivate", "/"], check=True, capture_output=True)
-    from crm_helpers.grading import _launch_kernel
+    from crm_helpers.grading.sandbox import launch_kernel
 
-    launch = _launch_kernel(cfg, cmd, in_process=True)
+    launch = launch_kernel(cfg, cmd, in_process=True)  # namespaces, cgroups, uid
     if launch is None:
         os._exit(70)
     argv, env = launch
@@ -139,7 +132,7 @@ def serve() -> None:  # pragma: no cover - runs in its own process
             continue
     import gc
 
-    import crm_helpers.grading  # noqa: F401  (the launcher code, no data)
+    import crm_helpers.grading.sandbox  # noqa: F401  (the launcher code, no data)
 
     gc.collect()
     gc.freeze()  # the preloaded objects are never scanned (nor copied) by the children's gc
