@@ -217,10 +217,17 @@ class Zygote:
             bufsize=1,
         )
         self._lock = threading.Lock()
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the zygote's imports (it starts them as soon as it is started)."""
+        if self._ready:
+            return
         first = self.proc.stdout.readline() if self.proc.stdout else ""
         if not first or "ready" not in json.loads(first):
             self.close()
             raise RuntimeError("the kernel zygote did not start")
+        self._ready = True
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -229,6 +236,7 @@ class Zygote:
         """Fork a sandboxed kernel for the connection file in ``cmd`` (``-f PATH``)."""
         with self._lock:
             assert self.proc.stdin and self.proc.stdout
+            self.wait_ready()
             self.proc.stdin.write(json.dumps({"cfg": cfg, "cmd": cmd}) + "\n")
             self.proc.stdin.flush()
             reply = json.loads(self.proc.stdout.readline() or '{"error": "zygote exited"}')
@@ -249,19 +257,24 @@ class Zygote:
 _ZYGOTE: Zygote | None = None
 
 
-def get() -> Zygote | None:
-    """This process's zygote, started on first use; None if it cannot start."""
+def get(wait: bool = True) -> Zygote | None:
+    """This process's zygote, started on first use (ready, unless ``wait`` is false);
+    None if it cannot start."""
     global _ZYGOTE
-    if _ZYGOTE is not None and _ZYGOTE.alive():
-        return _ZYGOTE
-    try:
-        _ZYGOTE = Zygote()
-    except Exception:
-        _ZYGOTE = None
-        return None
-    import atexit
+    if _ZYGOTE is None or not _ZYGOTE.alive():
+        try:
+            _ZYGOTE = Zygote()
+        except Exception:
+            _ZYGOTE = None
+            return None
+        import atexit
 
-    atexit.register(_ZYGOTE.close)
+        atexit.register(_ZYGOTE.close)
+    if wait:
+        try:
+            _ZYGOTE.wait_ready()
+        except Exception:
+            _ZYGOTE = None
     return _ZYGOTE
 
 

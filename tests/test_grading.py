@@ -204,7 +204,7 @@ EXPECTED = {
     "snoops": (_minus(A1), [A1], []),
     "flood": (FULL, [], ["output_truncated"]),
     "memory_bomb": (_minus(A3), [A3], []),
-    "tree_limits": (FULL, [], []),
+    "tree_limits": (_minus(A1), [A1], []),  # its answer is the attack (the kernel may die)
     "persist": (FULL, [], []),
     "renamed": (FULL, [], ["renamed"]),
     "blank_beside": (FULL, [], ["several_notebooks:01_overview.ipynb"]),
@@ -248,7 +248,7 @@ def test_each_submission_is_graded_correctly(batch, student):
         assert any(x == f or x.startswith(f + ":") or x.startswith(f) for x in got), got
     if ISOLATED:
         assert "unsandboxed" not in got
-    if student in {"correct", "partial", "renamed", "persist", "tree_limits"}:
+    if student in {"correct", "partial", "renamed", "persist"}:
         assert not [f for f in res["flags"] if f.startswith(("hardcoded", "reseed"))], res["flags"]
 
 
@@ -333,11 +333,14 @@ def test_students_do_not_share_a_world(batch):
 def test_memory_and_process_limits_hold_for_the_whole_tree(batch):
     if not ISOLATED or not grading.isolation()["cgroups"]:
         pytest.skip("no cgroups here")
-    m = re.search(r"LIMITS (\{.*?\}) END", _feedback(batch, "tree_limits").replace("&quot;", '"'))
-    assert m
-    obs = json.loads(m.group(1))
-    assert obs["forks"] < LIMITS.max_tasks  # stopped by the pids limit
-    assert obs["children_done"] < 4  # four children under the limit each, over it together
+    html = _feedback(batch, "tree_limits").replace("&quot;", '"')
+    forks = re.search(r"FORKS (\d+)", html)
+    assert forks and int(forks.group(1)) < LIMITS.max_tasks  # stopped by the pids limit
+    m = re.search(r"LIMITS (\{.*?\}) END", html)
+    if m:  # four children under the limit each, over it together: not all of them finish
+        assert json.loads(m.group(1))["children_done"] < 4
+    else:  # or the memory cgroup's OOM killer chose the kernel itself
+        assert batch["results"]["tree_limits"]["exercises"][A1]["status"] == "kernel_died"
 
 
 def test_sandbox_hides_the_instructor_files(batch):

@@ -85,10 +85,14 @@ def prewarm(params: Mapping[str, Any], seeds: list[int]) -> None:
         load_retailer(seed=s, n_customers=params.get("n_customers", 5000))
 
 
-def _warm_worker() -> None:
-    """Import what grading needs once per worker process."""
+def _warm_worker(warm: bool = True) -> None:
+    """Import what grading needs once per worker process; start its kernel zygote."""
     os.environ["PATH"] = tool_env()["PATH"]
     os.environ.setdefault("MPLBACKEND", "agg")
+    if warm:
+        from .. import _zygote
+
+        _zygote.get(wait=False)  # starts importing in its own process while this worker goes on
     import nbclient  # noqa: F401
     import nbconvert  # noqa: F401
     import papermill.parameterize  # noqa: F401
@@ -160,42 +164,55 @@ def grade(
     base = {**notebook_parameters(path), **dict(params or {})}
     folder = Path(tempfile.mkdtemp(prefix="crm-grader-ref-"))  # private (0700)
     try:
-        other, refs = _references(path, base, reseed, folder) if todo else (None, {})
         common = _common_task(path, base, limits, reseed, reseed_policy, pdf, out_dir)
-        common.update(reseed_with=other, references=refs)
         common["hide"] = [str(Path(submissions).absolute()), str(out_dir.absolute())]
-        _run_pool(todo, common, jobs, out_dir, path.stem, report, progress)
+
+        def prepare(pool: Any) -> dict[str, Any]:
+            return _references(pool, path, base, reseed, folder)
+
+        _run_pool(todo, common, jobs, limits.warm, prepare, out_dir, path.stem, report, progress)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     assemble_csv(path.stem, out_dir)
     return report
 
 
+def build_reference(chapter: str, params: dict[str, Any], file: str) -> list[str]:
+    """(In a worker.) The instructor's state at every check with ``params``, saved to
+    ``file``; returns the checks that fail on the instructor's own answers."""
+    from .judge import Reference
+
+    prewarm(params, [int(params.get("seed", 0))])
+    ref = Reference(Path(chapter), params)
+    if not ref.save(Path(file)):
+        Path(file).unlink(missing_ok=True)
+    return sorted(ref.broken)
+
+
 def _references(
-    path: Path, base: dict[str, Any], reseed: bool, folder: Path
-) -> tuple[int | None, dict[str, str]]:
-    """The instructor's state at every check for the normal seed and for a secret re-run
-    seed on which every check passes with the instructor's answers (a few seeds are tried),
-    saved for the workers."""
-    from .judge import Reference, params_key
+    pool: Any, path: Path, base: dict[str, Any], reseed: bool, folder: Path
+) -> dict[str, Any]:
+    """The normal and the secret re-run seed's references, built side by side in the pool
+    (the zygotes warm up meanwhile). A re-run seed on which a check fails with the
+    instructor's answers (and not on the normal seed) is replaced (three tries)."""
+    from .judge import params_key
 
     seed = int(base.get("seed", 0))
-    other = None
-    prewarm(base, [seed])
-    refs = {}
-    normal = Reference(path, base)
-    if normal.save(folder / "normal.pkl"):
-        refs[params_key(base)] = str(folder / "normal.pkl")
+    normal = pool.submit(build_reference, str(path), base, str(folder / "normal.pkl"))
+    other, refs = None, {}
     for attempt in range(3 if reseed else 0):
         other = reseed_seed(seed)
-        prewarm(base, [other])
         params = {**base, "seed": other}
-        ref = Reference(path, params)
-        if set(ref.broken) <= set(normal.broken) or attempt == 2:
-            if ref.save(folder / "reseed.pkl"):
-                refs[params_key(params)] = str(folder / "reseed.pkl")
+        file = folder / f"reseed{attempt}.pkl"
+        broken = pool.submit(build_reference, str(path), params, str(file)).result()
+        if set(broken) <= set(normal.result()) or attempt == 2:
+            if file.exists():
+                refs[params_key(params)] = str(file)
             break
-    return other, refs
+    normal.result()
+    if (folder / "normal.pkl").exists():
+        refs[params_key(base)] = str(folder / "normal.pkl")
+    return {"reseed_with": other, "references": refs}
 
 
 def _common_task(path, base, limits, reseed, reseed_policy, pdf, out_dir) -> dict[str, Any]:  # noqa: PLR0913
@@ -210,7 +227,7 @@ def _common_task(path, base, limits, reseed, reseed_policy, pdf, out_dir) -> dic
     }
 
 
-def _run_pool(todo, common, jobs, out_dir, chapter, report, progress) -> None:  # noqa: PLR0913
+def _run_pool(todo, common, jobs, warm, prepare, out_dir, chapter, report, progress) -> None:  # noqa: PLR0913
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -222,8 +239,15 @@ def _run_pool(todo, common, jobs, out_dir, chapter, report, progress) -> None:  
             break
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(pending)), mp_context=ctx, initializer=_warm_worker
+            max_workers=max(2, min(workers, len(pending)))
+            if attempt == 0
+            else min(workers, len(pending)),
+            mp_context=ctx,
+            initializer=_warm_worker,
+            initargs=(warm,),
         ) as pool:
+            if attempt == 0:
+                common.update(prepare(pool))
             futures = {
                 pool.submit(
                     grade_task, {**common, "student": n, "student_dir": str(f.absolute())}

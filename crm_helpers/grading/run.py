@@ -167,11 +167,13 @@ def execute(
     stop_after: str | None = None,
     hide: list[str] | None = None,
     zygote: Any = None,
+    skip: Mapping[str, str] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     """Run a graded notebook; returns it (with outputs) and how the run went: ``judged``
     (each exercise's result from ``judge``), ``lost`` (exercises charged with a
     ``timeout`` or ``kernel_died``), ``ended``, ``restarts``, ``sandbox``, ``truncated``,
-    ``grader_error`` (the kernel could not start, or the grader's own cell failed)."""
+    ``grader_error`` (the kernel could not start, or the grader's own cell failed).
+    ``skip``: exercises whose answers are not run (lost in an earlier run)."""
     import nbformat
 
     nb = copy.deepcopy(nb)
@@ -181,7 +183,7 @@ def execute(
     nb.cells.append(nbformat.v4.new_code_cell(""))  # the grader's scratch cell (calls)
     nb.cells[-1].metadata[ROLE] = {"role": "scratch", "grade_id": None}
     state: dict[str, Any] = {
-        "judged": {}, "lost": {}, "ended": "completed", "restarts": 0,
+        "judged": {}, "lost": dict(skip or {}), "ended": "completed", "restarts": 0,
         "sandbox": False, "truncated": [], "grader_error": "",
     }  # fmt: skip
     deadline = time.monotonic() + limits.timeout

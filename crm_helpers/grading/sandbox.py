@@ -317,6 +317,9 @@ def launch_kernel(
         d.mkdir(parents=True, exist_ok=True)
     if fontlist:
         (home / "mpl" / Path(cfg["mpl_fontlist"]).name).write_bytes(fontlist)
+    startup = home / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-crm-grader.py").write_text(STARTUP)
     connfile = home / "kernel.json"
     connfile.write_text(conn)
     cmd[conn_idx] = str(connfile)
@@ -341,6 +344,20 @@ def launch_kernel(
         return cmd[conn_idx - 1 :], env
     os.execvpe(cmd[0], cmd, env)
     return None
+
+
+#: Run by the kernel at start-up: ``exit()`` and ``quit()`` in an answer do not stop the
+#: kernel 0.1 s later (in the middle of a later exercise, which would be charged for it).
+STARTUP = """\
+from IPython.core.autocall import ZMQExitAutocall as _crm_grader_exit
+class _crm_grader_no_exit(_crm_grader_exit):
+    def __call__(self, keep_kernel=True):
+        print("exit() is ignored while grading: the rest of the notebook still runs.")
+_ip = get_ipython()
+_ip.exiter = _crm_grader_no_exit(_ip)
+_ip.user_ns["exit"] = _ip.user_ns["quit"] = _ip.exiter
+del _ip, _crm_grader_exit, _crm_grader_no_exit
+"""
 
 
 def _kernel_env(work: Path, home: Path, cfg: dict[str, Any]) -> dict[str, str]:

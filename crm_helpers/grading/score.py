@@ -124,7 +124,9 @@ def _reseed(
         return
     params = {**base, "seed": seed}
     ref = reference(path, params, run_kw.pop("references", None))
-    _, rstate = execute(graded, params, limits, make_judge(ref), stop_after=passed[-1], **run_kw)
+    lost = {g: r["status"] for g, r in scores.items() if r["status"] in {"timeout", "kernel_died"}}
+    judge = make_judge(ref)
+    _, rstate = execute(graded, params, limits, judge, stop_after=passed[-1], skip=lost, **run_kw)
     result["reseed"] = {"ended": rstate["ended"], "restarts": rstate["restarts"]}
     if rstate["grader_error"]:
         result["status"] = "error"

@@ -294,7 +294,7 @@ def attacks(
     write(a(**snoop), subs / "snoops", "a.ipynb")
     write(a(**{"ex01-2-answer": FLOOD + sol["ex01-2-answer"]}), subs / "flood", "a.ipynb")
     write(a(**{"ex01-3-answer": MEMORY_BOMB}), subs / "memory_bomb", "a.ipynb")
-    write(a(**{"ex01-1-answer": TREE_LIMITS + sol["ex01-1-answer"]}), subs / "tree_limits", chapter)
+    write(a(**{"ex01-1-answer": TREE_LIMITS}), subs / "tree_limits", chapter)
     persist = sol["ex01-5-answer"] + OBSERVE + PERSIST.replace("TOKEN", token)
     write(a(**{"ex01-5-answer": persist}), subs / "persist", chapter)
     write(with_saved_errors(a()), subs / "renamed", "my homework (final) 2.ipynb")
