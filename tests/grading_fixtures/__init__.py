@@ -15,14 +15,14 @@ from pathlib import Path
 
 import nbformat
 
-SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.M)
 
 
 def solutions(instructor: Path) -> dict[str, str]:
     """The instructor's answer cells (markers removed), by grade_id."""
     nb = nbformat.read(instructor, as_version=4)
     return {
-        c.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKER.sub("", c.source)
+        c.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKER.sub("", c.source).rstrip("\n") + "\n"
         for c in nb.cells
         if c.metadata.get("nbgrader", {}).get("solution")
     }
