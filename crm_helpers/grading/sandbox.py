@@ -46,6 +46,9 @@ MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 32, 4096, 8192, 16384, 1 << 1
 SOCK_ROOT = Path("/run/crm-grader")
 STAGE = Path("/run/crm-grader-stage")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+#: Address space a cold kernel maps for its libraries (pandas, matplotlib, ...) before any
+#: answer runs; its ``RLIMIT_AS`` is this plus the memory limit (a warm kernel measures it).
+LIBRARY_VM_MB = 3072
 
 
 @functools.cache
@@ -328,8 +331,8 @@ def launch_kernel(
         for f in [*dirs, *home.rglob("*")]:
             os.chown(f, uid, uid)
     env = _kernel_env(work, home, cfg)
-    if not in_process:
-        mem = int(cfg["memory_mb"]) * 2**20
+    if not in_process:  # address space: the libraries' mappings plus the memory limit
+        mem = (int(cfg["memory_mb"]) + LIBRARY_VM_MB) * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     fsize = int(cfg["file_mb"]) * 2**20
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
