@@ -14,6 +14,7 @@ by topic:
 - :mod:`.judge` and :mod:`._wire`: answers leave the kernel as data and are judged in the
   grader's process on the instructor's own state, where student code cannot reach;
 - :mod:`.score`: one submission, with the re-run on a secret seed;
+- :mod:`.zygote`: warm kernels forked from a process that imported the libraries once;
 - :mod:`.feedback`, :mod:`.gradebook`, :mod:`.rubric`, :mod:`.batch`.
 
 Nothing in ``crm_helpers`` below the command line imports this package; the commands are

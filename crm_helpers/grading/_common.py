@@ -59,7 +59,7 @@ class Limits:
     file the kernel may write; max_tasks: processes and threads of the tree; sandbox:
     ``"auto"`` (isolate where possible, flag every result where not), ``"on"`` (fail if
     impossible) or ``"off"``; warm: fork kernels from a process that has imported the
-    libraries (:mod:`crm_helpers._zygote`) instead of starting each from scratch.
+    libraries (:mod:`crm_helpers.grading.zygote`) instead of starting each from scratch.
     """
 
     timeout: float = 600.0

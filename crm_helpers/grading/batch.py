@@ -90,7 +90,7 @@ def _warm_worker(warm: bool = True) -> None:
     os.environ["PATH"] = tool_env()["PATH"]
     os.environ.setdefault("MPLBACKEND", "agg")
     if warm:
-        from .. import _zygote
+        from . import zygote as _zygote
 
         _zygote.get(wait=False)  # starts importing in its own process while this worker goes on
     import nbclient  # noqa: F401

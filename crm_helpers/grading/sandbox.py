@@ -305,7 +305,7 @@ def launch_kernel(
     cfg: dict[str, Any], cmd: list[str], in_process: bool = False
 ) -> tuple[list[str], dict[str, str]] | None:  # pragma: no cover - exec
     """In the sandbox (as root): the kernel's folders, limits, the run's uid, then exec the
-    kernel (``in_process``, a kernel forked by :mod:`crm_helpers._zygote`: return its
+    kernel (``in_process``, a kernel forked by :mod:`crm_helpers.grading.zygote`: return its
     arguments and environment instead; it sets its memory limit once started)."""
     import resource
 
@@ -386,7 +386,7 @@ def _kernel_env(work: Path, home: Path, cfg: dict[str, Any]) -> dict[str, str]:
 def kernel_manager(cfg: dict[str, Any], kernel_name: str, zygote: Any = None) -> Any:
     """A kernel manager that starts the kernel in the sandbox, talking over Unix sockets in
     the run's socket folder: forked from ``zygote`` (a warm
-    :class:`crm_helpers._zygote.Zygote`) when given, else a fresh launcher process."""
+    :class:`crm_helpers.grading.zygote.Zygote`) when given, else a fresh launcher process."""
     from jupyter_client.manager import AsyncKernelManager
 
     class SandboxKernelManager(AsyncKernelManager):

@@ -45,7 +45,7 @@ def reseed_seed(seed: int) -> int:
 def _zygote(limits: Limits) -> Any:
     if not limits.warm:
         return None
-    from .. import _zygote
+    from . import zygote as _zygote
 
     return _zygote.get()
 

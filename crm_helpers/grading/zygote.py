@@ -13,13 +13,16 @@ with the zygote page by page (copy on write), so it also costs less memory.
 
 What the zygote holds must not help a student: it imports libraries only and never reads
 a notebook, a gradebook or a submission; it receives paths and a connection file. It is
-started from a clean interpreter (``python -m crm_helpers._zygote``), never forked from a
+started from a clean interpreter (``python -m crm_helpers.grading.zygote``), never forked from a
 grader worker that has read the instructor notebook.
 
 Protocol (one JSON object per line): the grader writes ``{"cfg": ..., "cmd": [...]}`` on
 the zygote's stdin and reads ``{"pid": N}`` (or ``{"error": "..."}``) from its stdout.
 Children are reaped automatically (``SIGCHLD`` ignored in the zygote); a child's exit is
 seen as its pid disappearing.
+
+>>> "pandas" in PRELOAD and "crm_helpers.checks" in PRELOAD
+True
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ import subprocess
 import sys
 import threading
 from typing import Any
+
+__all__ = ["PRELOAD", "ForkedKernel", "Zygote", "get", "serve"]
 
 #: Imported once by the zygote. The kernels' notebooks import them again for free.
 PRELOAD = (
@@ -84,7 +89,7 @@ def _child(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no cover - f
     for fd in (0, 1):
         os.dup2(devnull, fd)
     os.closerange(3, 1024)
-    from crm_helpers.grading.sandbox import launch_kernel
+    from crm_helpers.grading.sandbox import launch_kernel  # (this package)
 
     launch = launch_kernel(cfg, cmd, in_process=True)  # namespaces, cgroups, uid
     if launch is None:
@@ -206,7 +211,7 @@ class Zygote:
     def __init__(self) -> None:
         env = {**os.environ, **_THREAD_ENV, "MPLBACKEND": "agg"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crm_helpers._zygote"],
+            [sys.executable, "-m", "crm_helpers.grading.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=open(os.environ["CRM_ZYGOTE_LOG"], "a")  # noqa: SIM115
