@@ -151,7 +151,7 @@ def main() -> int:
     work.mkdir(parents=True)
     work.chmod(0o700)
     kinds = make_submissions(work, args.n, args.rounds)
-    env = grading._tool_env()
+    env = grading.tool_env()
     env["CRM_NBGRADER_DIR"] = str(work / "crm_nbgrader")  # the grader's gradebook, not build/
 
     # nbgrader's own course directory: config, source, generate_assignment, submissions
@@ -172,7 +172,8 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
-    grading._prewarm(PARAMS, True)  # both seeds' data cached for every arm
+    grading.prewarm(PARAMS, [PARAMS["seed"]])  # the data cached for every arm (the re-run's
+    # seed is secret: each grader run draws and generates its own)
 
     # The machine's speed drifts (other work on the host): the submissions are graded in
     # rounds, every arm on the same round back to back, the order reversed every round.

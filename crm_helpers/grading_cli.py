@@ -63,7 +63,9 @@ def _grade(args: argparse.Namespace) -> int:
 
     limits = grading.Limits(
         timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
         memory_mb=args.memory_mb,
+        max_tasks=args.max_tasks,
         output_chars=args.output_chars,
         sandbox=args.sandbox,
     )
@@ -149,9 +151,26 @@ def add_subcommands(subparsers: Any) -> None:
         help="notebook parameters, e.g. --params seed=3 n_customers=800",
     )
     p.add_argument("--timeout", type=float, default=600, help="seconds per notebook run")
-    p.add_argument("--memory-mb", type=int, default=4096, help="kernel memory limit")
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=120,
+        help="seconds per cell (a loop costs its exercise)",
+    )
+    p.add_argument(
+        "--memory-mb", type=int, default=4096, help="memory of a kernel's whole process tree"
+    )
+    p.add_argument(
+        "--max-tasks", type=int, default=128, help="processes and threads of a kernel's tree"
+    )
     p.add_argument("--output-chars", type=int, default=20_000, help="output kept per cell")
-    p.add_argument("--sandbox", choices=["auto", "on", "off"], default="auto")
+    p.add_argument(
+        "--sandbox",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="auto: isolate each kernel where possible and flag every result 'unsandboxed' "
+        "where not; on: refuse to grade without isolation; off: no isolation (flagged)",
+    )
     p.add_argument("--no-reseed", action="store_true", help="skip the re-run with another seed")
     p.add_argument(
         "--reseed-policy",

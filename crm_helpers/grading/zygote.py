@@ -7,19 +7,22 @@ with another seed), so that start-up is most of the time of a small notebook.
 
 The zygote is a separate process that imports those libraries once and then, for every
 kernel the grader needs, forks a child that enters the sandbox (its own mount namespace,
-limits, the unprivileged user, as :func:`crm_helpers.grading._launch_kernel` does for a
-cold kernel) and runs an ipykernel in-process. The child shares the imported libraries
+limits, a uid of its own, as :func:`crm_helpers.grading.sandbox.launch_kernel` does for
+a cold kernel) and runs an ipykernel in-process. The child shares the imported libraries
 with the zygote page by page (copy on write), so it also costs less memory.
 
 What the zygote holds must not help a student: it imports libraries only and never reads
 a notebook, a gradebook or a submission; it receives paths and a connection file. It is
-started from a clean interpreter (``python -m crm_helpers._zygote``), never forked from a
+started from a clean interpreter (``python -m crm_helpers.grading.zygote``), never forked from a
 grader worker that has read the instructor notebook.
 
 Protocol (one JSON object per line): the grader writes ``{"cfg": ..., "cmd": [...]}`` on
 the zygote's stdin and reads ``{"pid": N}`` (or ``{"error": "..."}``) from its stdout.
 Children are reaped automatically (``SIGCHLD`` ignored in the zygote); a child's exit is
 seen as its pid disappearing.
+
+>>> "pandas" in PRELOAD and "crm_helpers.checks" in PRELOAD
+True
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ import subprocess
 import sys
 import threading
 from typing import Any
+
+__all__ = ["PRELOAD", "ForkedKernel", "Zygote", "get", "serve"]
 
 #: Imported once by the zygote. The kernels' notebooks import them again for free.
 PRELOAD = (
@@ -73,7 +78,6 @@ def _vm_size() -> int:
 
 def _child(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no cover - forked child
     """In the forked child: new session, sandbox, limits, then an in-process kernel."""
-    import ctypes
     import resource
     import tempfile
 
@@ -85,15 +89,9 @@ def _child(cfg: dict[str, Any], cmd: list[str]) -> None:  # pragma: no cover - f
     for fd in (0, 1):
         os.dup2(devnull, fd)
     os.closerange(3, 1024)
-    if cfg["sandbox"]:
-        libc = ctypes.CDLL(None, use_errno=True)
-        clone_newns = 0x00020000
-        if libc.unshare(clone_newns) != 0:
-            os._exit(71)
-        subprocess.run(["mount", "--make-rprivate", "/"], check=True, capture_output=True)
-    from crm_helpers.grading import _launch_kernel
+    from crm_helpers.grading.sandbox import launch_kernel  # (this package)
 
-    launch = _launch_kernel(cfg, cmd, in_process=True)
+    launch = launch_kernel(cfg, cmd, in_process=True)  # namespaces, cgroups, uid
     if launch is None:
         os._exit(70)
     argv, env = launch
@@ -139,7 +137,7 @@ def serve() -> None:  # pragma: no cover - runs in its own process
             continue
     import gc
 
-    import crm_helpers.grading  # noqa: F401  (the launcher code, no data)
+    import crm_helpers.grading.sandbox  # noqa: F401  (the launcher code, no data)
 
     gc.collect()
     gc.freeze()  # the preloaded objects are never scanned (nor copied) by the children's gc
@@ -213,7 +211,7 @@ class Zygote:
     def __init__(self) -> None:
         env = {**os.environ, **_THREAD_ENV, "MPLBACKEND": "agg"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crm_helpers._zygote"],
+            [sys.executable, "-m", "crm_helpers.grading.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=open(os.environ["CRM_ZYGOTE_LOG"], "a")  # noqa: SIM115
@@ -224,10 +222,17 @@ class Zygote:
             bufsize=1,
         )
         self._lock = threading.Lock()
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the zygote's imports (it starts them as soon as it is started)."""
+        if self._ready:
+            return
         first = self.proc.stdout.readline() if self.proc.stdout else ""
         if not first or "ready" not in json.loads(first):
             self.close()
             raise RuntimeError("the kernel zygote did not start")
+        self._ready = True
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -236,6 +241,7 @@ class Zygote:
         """Fork a sandboxed kernel for the connection file in ``cmd`` (``-f PATH``)."""
         with self._lock:
             assert self.proc.stdin and self.proc.stdout
+            self.wait_ready()
             self.proc.stdin.write(json.dumps({"cfg": cfg, "cmd": cmd}) + "\n")
             self.proc.stdin.flush()
             reply = json.loads(self.proc.stdout.readline() or '{"error": "zygote exited"}')
@@ -256,19 +262,24 @@ class Zygote:
 _ZYGOTE: Zygote | None = None
 
 
-def get() -> Zygote | None:
-    """This process's zygote, started on first use; None if it cannot start."""
+def get(wait: bool = True) -> Zygote | None:
+    """This process's zygote, started on first use (ready, unless ``wait`` is false);
+    None if it cannot start."""
     global _ZYGOTE
-    if _ZYGOTE is not None and _ZYGOTE.alive():
-        return _ZYGOTE
-    try:
-        _ZYGOTE = Zygote()
-    except Exception:
-        _ZYGOTE = None
-        return None
-    import atexit
+    if _ZYGOTE is None or not _ZYGOTE.alive():
+        try:
+            _ZYGOTE = Zygote()
+        except Exception:
+            _ZYGOTE = None
+            return None
+        import atexit
 
-    atexit.register(_ZYGOTE.close)
+        atexit.register(_ZYGOTE.close)
+    if wait:
+        try:
+            _ZYGOTE.wait_ready()
+        except Exception:
+            _ZYGOTE = None
     return _ZYGOTE
 
 
