@@ -1,19 +1,9 @@
-"""Executed notebooks to PDF reports, Chinese included (报告导出).
+"""HTML to PDF with WeasyPrint: the print stylesheet, the requirements check, the offline
+URL fetcher and the two entry points :func:`html_to_pdf` and :func:`notebook_to_pdf`.
 
-The route: nbconvert turns the executed notebook into HTML (the JupyterLab template, with
-images embedded), and WeasyPrint lays it out as a PDF with a print stylesheet that names a
-CJK font explicitly. It needs no browser and no TeX: ``pip install weasyprint`` (a course
-dependency) and, from the system, a CJK font (Debian: ``fonts-noto-cjk``) and HarfBuzz's
-subsetter (Debian: ``libharfbuzz-subset0``; without it WeasyPrint falls back to fontTools and
-subsetting the CJK font takes ~4 s per face). ``make setup`` installs both where it can.
-
-Why this route: LaTeX (``nbconvert --to pdf``) silently drops every Chinese character unless
-given an xeCJK template and ~750 MB of TeX; ``webpdf`` needs a Chromium that Playwright
-cannot download here. WeasyPrint with an explicit font-family never falls back to a
-calligraphic Kaiti face, and wraps long code lines.
-
->>> css = print_stylesheet()
->>> "Noto Sans CJK SC" in css
+>>> "Noto Sans CJK SC" in print_stylesheet()
+True
+>>> "landscape" in print_stylesheet(landscape=True)
 True
 """
 
@@ -21,17 +11,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CJK_FONT",
     "PDFRequirementError",
     "print_stylesheet",
     "check_pdf_requirements",
-    "notebook_to_html",
+    "offline_url_fetcher",
     "html_to_pdf",
     "notebook_to_pdf",
-    "offline_url_fetcher",
 ]
 
 CJK_FONT = "Noto Sans CJK SC"
@@ -43,38 +34,57 @@ class PDFRequirementError(RuntimeError):
 
 def print_stylesheet(font: str = CJK_FONT, *, landscape: bool = False) -> str:
     """The CSS that makes a notebook printable: A4 pages with numbers, a CJK font named
-    explicitly (so no fallback to a calligraphic face), wrapped code, fitting images."""
+    explicitly (so no fallback to a calligraphic face), wrapped code, tables that fit the
+    width (smaller type for wide ones, headers that wrap at underscores), fitting images and
+    headings kept with what follows them. Works for nbconvert's ``basic`` and ``lab`` HTML."""
     size = "A4 landscape" if landscape else "A4"
     return f"""
 @page {{
   size: {size};
-  margin: 16mm 14mm 16mm 14mm;
+  margin: 15mm 13mm 15mm 13mm;
   @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; }}
 }}
-html, body, .jp-Notebook, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown {{
+html, body, .jp-Notebook, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .rendered_html {{
   font-family: '{font}', 'Noto Sans', 'DejaVu Sans', sans-serif !important;
   font-size: 10pt; line-height: 1.45; color: #111; background: white;
 }}
-pre, code, .jp-InputArea-editor, .highlight, .jp-OutputArea-output pre {{
+pre, code, .highlight, .input_area, .jp-InputArea-editor, .output_text pre {{
   font-family: 'Noto Sans Mono CJK SC', 'DejaVu Sans Mono', monospace !important;
-  font-size: 8pt; white-space: pre-wrap !important; word-break: break-all;
+  font-size: 8pt; white-space: pre-wrap !important; overflow-wrap: anywhere;
   overflow: visible !important;
 }}
-.jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor {{
-  padding: 3pt 5pt !important; min-height: 0 !important; margin: 0 !important;
+.input_area, .jp-InputArea-editor {{
+  background: #f6f6f6; border: 0.4pt solid #ddd; padding: 3pt 5pt; margin: 3pt 0;
+  break-inside: avoid;
 }}
-.highlight pre, .jp-InputArea-editor pre {{ margin: 0 !important; padding: 0 !important; }}
-.jp-Cell {{ margin: 0 !important; padding: 2pt 0 !important; }}
-img, svg {{ max-width: 100% !important; height: auto; page-break-inside: avoid; }}
-table {{ border-collapse: collapse; font-size: 8pt; page-break-inside: auto; }}
-th, td {{ border: 0.4pt solid #bbb; padding: 1.5pt 4pt; }}
-h1, h2, h3 {{ page-break-after: avoid; }}
-.jp-Cell, .jp-OutputArea-child {{ page-break-inside: auto; }}
-.jp-InputPrompt, .jp-OutputPrompt {{ display: none !important; }}
-.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] {{ display: none; }}
+.highlight pre, .input_area pre, .output_text pre {{ margin: 0; padding: 0; }}
+.output_text pre {{ padding: 1pt 0; }}
+.cell, .jp-Cell {{ margin: 0; padding: 2pt 0; }}
+img, svg {{ max-width: 100% !important; height: auto; break-inside: avoid; }}
+table {{
+  border-collapse: collapse; font-size: 7.5pt; max-width: 100%; margin: 3pt 0;
+  overflow-wrap: anywhere; break-inside: auto;
+}}
+table.wide {{ font-size: 6.5pt; }}
+table.widest {{ font-size: 5.5pt; }}
+th {{ overflow-wrap: normal; }}
+th, td {{ border: 0.4pt solid #bbb; padding: 1pt 3pt; vertical-align: top; }}
+td {{ text-align: right; }}
+tr {{ break-inside: avoid; }}
+thead {{ display: table-header-group; }}
+h1, h2, h3, h4 {{ break-after: avoid; break-inside: avoid; }}
+h1 {{ font-size: 17pt; }} h2 {{ font-size: 14pt; }} h3 {{ font-size: 12pt; }}
+.keep-with-next {{ break-after: avoid; }}
+.anchor-link {{ display: none; }}
+.jp-InputPrompt, .jp-OutputPrompt, .prompt {{ display: none !important; }}
+.output_stderr, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] {{
+  display: none;
+}}
+blockquote {{ border-left: 2pt solid #ccc; margin-left: 0; padding-left: 8pt; color: #333; }}
 """
 
 
+@lru_cache(maxsize=8)
 def _has_cjk_font(font: str) -> bool:
     if not shutil.which("fc-list"):
         return False
@@ -99,23 +109,6 @@ def check_pdf_requirements(font: str = CJK_FONT) -> None:
             "boxes. Install it with `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or "
             "`make setup`, or pass another installed CJK font with font=..."
         )
-
-
-def notebook_to_html(notebook: str | Path, *, hide_code: bool = False) -> str:
-    """HTML of an executed notebook (images embedded), with ``lang="zh"`` set."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    path = Path(notebook)
-    if not path.is_file():
-        raise FileNotFoundError(f"No notebook at {path}. Run it first (e.g. `crm-course run`).")
-    nb = nbformat.read(path, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = hide_code
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    return html.replace("<html>", '<html lang="zh">', 1)
 
 
 def offline_url_fetcher() -> Any:
@@ -163,15 +156,19 @@ def notebook_to_pdf(
     *,
     hide_code: bool = False,
     font: str = CJK_FONT,
+    view: str = "as-is",
 ) -> Path:
     """An executed notebook as a PDF (next to it, ``.pdf``, unless ``pdf_path`` is given).
 
     ``hide_code=True`` leaves out the code cells' input: a report shows text, tables and
-    figures only.
+    figures only. ``view``: ``"student"`` (no solutions, hidden tests, rubrics or grading
+    markers), ``"key"`` (the instructor key) or ``"as-is"`` (the notebook unchanged); see
+    :mod:`crm_helpers.report.views`. Widgets always print as their static table and chart.
     """
+    from .html import notebook_to_html
+
     check_pdf_requirements(font)
     path = Path(notebook)
     out = Path(pdf_path) if pdf_path is not None else path.with_suffix(".pdf")
-    return html_to_pdf(
-        notebook_to_html(path, hide_code=hide_code), out, base_url=path.parent, font=font
-    )
+    html = notebook_to_html(path, hide_code=hide_code, view=view)
+    return html_to_pdf(html, out, base_url=path.parent, font=font)
