@@ -40,6 +40,7 @@ from .pdf import (
     offline_url_fetcher,
     print_stylesheet,
 )
+from .site import build_site, external_resources
 from .views import VIEWS, has_grading_material, instructor_key, make_view, student_view
 
 __all__ = [
@@ -58,4 +59,6 @@ __all__ = [
     "instructor_key",
     "make_view",
     "has_grading_material",
+    "build_site",
+    "external_resources",
 ]
