@@ -39,6 +39,7 @@ from .pdf import (
     notebook_to_pdf,
     offline_url_fetcher,
     print_stylesheet,
+    text_past_margin,
 )
 from .site import build_site, external_resources
 from .views import VIEWS, has_grading_material, instructor_key, make_view, student_view
@@ -52,6 +53,7 @@ __all__ = [
     "html_to_pdf",
     "notebook_to_pdf",
     "offline_url_fetcher",
+    "text_past_margin",
     "prepare_for_export",
     "strip_widget_views",
     "VIEWS",

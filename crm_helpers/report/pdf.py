@@ -23,9 +23,13 @@ __all__ = [
     "offline_url_fetcher",
     "html_to_pdf",
     "notebook_to_pdf",
+    "PAGE_MARGIN_MM",
+    "text_past_margin",
 ]
 
 CJK_FONT = "Noto Sans CJK SC"
+#: The page margins of :func:`print_stylesheet` (top, right, bottom, left), in millimetres.
+PAGE_MARGIN_MM = (15.0, 13.0, 15.0, 13.0)
 
 
 class PDFRequirementError(RuntimeError):
@@ -41,7 +45,7 @@ def print_stylesheet(font: str = CJK_FONT, *, landscape: bool = False) -> str:
     return f"""
 @page {{
   size: {size};
-  margin: 15mm 13mm 15mm 13mm;
+  margin: {" ".join(f"{m:g}mm" for m in PAGE_MARGIN_MM)};
   @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; }}
 }}
 html, body, .jp-Notebook, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .rendered_html {{
@@ -172,3 +176,24 @@ def notebook_to_pdf(
     out = Path(pdf_path) if pdf_path is not None else path.with_suffix(".pdf")
     html = notebook_to_html(path, hide_code=hide_code, view=view)
     return html_to_pdf(html, out, base_url=path.parent, font=font)
+
+
+def text_past_margin(pdf_path: str | Path, margin_mm: float = PAGE_MARGIN_MM[1]) -> list[str]:
+    """The characters printed past a PDF's right margin, as ``"page N: text"`` (one entry
+    per line of text that crosses it); empty when everything fits. Needs ``pypdfium2``."""
+    import pypdfium2 as pdfium
+
+    limit = margin_mm / 25.4 * 72 - 0.5  # half a point of tolerance
+    found: list[str] = []
+    doc = pdfium.PdfDocument(str(pdf_path))
+    for number, page in enumerate(doc, start=1):
+        right_edge = page.get_width() - limit
+        text = page.get_textpage()
+        lines: dict[int, str] = {}
+        for i in range(text.count_chars()):
+            char = text.get_text_range(i, 1)
+            if char.strip() and text.get_charbox(i)[2] > right_edge:
+                top = round(text.get_charbox(i)[3])
+                lines[top] = lines.get(top, "") + char
+        found += [f"page {number}: {chars}" for _, chars in sorted(lines.items(), reverse=True)]
+    return found
