@@ -161,6 +161,7 @@ def notebook_to_pdf(
     hide_code: bool = False,
     font: str = CJK_FONT,
     view: str = "as-is",
+    highlight: bool = False,
 ) -> Path:
     """An executed notebook as a PDF (next to it, ``.pdf``, unless ``pdf_path`` is given).
 
@@ -168,13 +169,14 @@ def notebook_to_pdf(
     figures only. ``view``: ``"student"`` (no solutions, hidden tests, rubrics or grading
     markers), ``"key"`` (the instructor key) or ``"as-is"`` (the notebook unchanged); see
     :mod:`crm_helpers.report.views`. Widgets always print as their static table and chart.
+    ``highlight=True`` keeps the code's syntax colours (the PDF takes about a third longer).
     """
     from .html import notebook_to_html
 
     check_pdf_requirements(font)
     path = Path(notebook)
     out = Path(pdf_path) if pdf_path is not None else path.with_suffix(".pdf")
-    html = notebook_to_html(path, hide_code=hide_code, view=view)
+    html = notebook_to_html(path, hide_code=hide_code, view=view, highlight=highlight)
     return html_to_pdf(html, out, base_url=path.parent, font=font)
 
 
