@@ -159,11 +159,14 @@ def _page(body: str, title: str, highlight: bool = True) -> str:
     )
 
 
-def notebook_to_html(notebook: str | Path, *, hide_code: bool = False, view: str = "as-is") -> str:
+def notebook_to_html(
+    notebook: str | Path, *, hide_code: bool = False, view: str = "as-is", highlight: bool = True
+) -> str:
     """Self-contained HTML of an executed notebook (images embedded, ``lang="zh"``, no
     scripts): widgets as their static view, floats rounded, empty cells dropped.
 
-    ``view``: ``"student"``, ``"key"`` or ``"as-is"`` (see :mod:`crm_helpers.report.views`).
+    ``view``: ``"student"``, ``"key"`` or ``"as-is"`` (see :mod:`crm_helpers.report.views`);
+    ``highlight=False``: code without syntax colours (see :func:`plain_code`).
     """
     from nbconvert import HTMLExporter
 
