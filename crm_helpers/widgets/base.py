@@ -9,7 +9,7 @@ The base class gives it:
 
 * the **static view** (``_repr_html_``): the title, the formatted table and the chart as an
   embedded PNG, or a clear message when a filter leaves no rows;
-* the **live view** (``widget()``): the subclass's controls above an output area that
+* the **live view** (``widget()``): the subclass's controls above an HTML area that
   shows the static view and is redrawn on every change;
 * the output bundle: live view plus the static view as the ``text/html`` fallback;
   :func:`crm_helpers.report.strip_widget_views` removes the live view at export.
@@ -139,12 +139,7 @@ class LiveView:
         return f"<div class='crm-view'>{head}{self.table_html()}{img}</div>"
 
     def _refresh_output(self) -> None:
-        from IPython.display import HTML, display
-
-        out = self._widget.children[-1]
-        out.clear_output(wait=True)
-        with out:
-            display(HTML(self._repr_html_()))
+        self._widget.children[-1].value = self._repr_html_()
 
     # ------------------------------------------------------------------ live view
     def arrange(self, controls: Mapping[str, Any]) -> list[Any]:
@@ -152,7 +147,7 @@ class LiveView:
         return list(controls.values())
 
     def widget(self) -> Any:
-        """The live ipywidgets box: controls (and a usage hint) above an output area that
+        """The live ipywidgets box: controls (and a usage hint) above an HTML area that
         shows the static view, redrawn after every change."""
         import ipywidgets as w
 
@@ -161,7 +156,9 @@ class LiveView:
             rows = self.arrange(controls)
             if self.hint:
                 rows.append(w.HTML(f"<small>{html.escape(self.hint)}</small>"))
-            self._widget = w.VBox([*rows, w.Output()])
+            # an HTML widget, not an Output widget: its value is synced like any trait, with
+            # no output capture for the kernel's clients (papermill) to follow
+            self._widget = w.VBox([*rows, w.HTML(self._repr_html_())])
 
             def on_change(change: dict[str, Any]) -> None:
                 name = next(k for k, c in controls.items() if c is change["owner"])
@@ -169,7 +166,6 @@ class LiveView:
 
             for c in controls.values():
                 c.observe(on_change, names="value")
-            self._refresh_output()
         return self._widget
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
