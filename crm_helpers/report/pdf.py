@@ -67,13 +67,15 @@ pre, code, .highlight, .input_area, .jp-InputArea-editor, .output_text pre {{
 img, svg {{ max-width: 100% !important; height: auto; break-inside: avoid; }}
 table {{
   border-collapse: collapse; font-size: 7.5pt; max-width: 100%; margin: 3pt 0;
-  overflow-wrap: anywhere; break-inside: auto;
+  overflow-wrap: break-word; break-inside: auto;
 }}
-table.wide {{ font-size: 6.5pt; }}
-table.widest {{ font-size: 5.5pt; }}
+table.wide {{ font-size: 6.5pt; overflow-wrap: anywhere; }}
+table.widest {{ font-size: 5.5pt; overflow-wrap: anywhere; }}
 th {{ overflow-wrap: normal; }}
 th, td {{ border: 0.4pt solid #bbb; padding: 1pt 3pt; vertical-align: top; }}
 td {{ text-align: right; }}
+.text_cell_render td, .text_cell_render th, .jp-RenderedMarkdown td {{ text-align: left; }}
+.crm-view > p {{ break-after: avoid; margin-bottom: 2pt; }}
 tr {{ break-inside: avoid; }}
 thead {{ display: table-header-group; }}
 h1, h2, h3, h4 {{ break-after: avoid; break-inside: avoid; }}
