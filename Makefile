@@ -1,7 +1,9 @@
 # The course in two commands:
-#   make course   create .venv if missing, install, generate the data, run every notebook into build/
-#   make test     the same set-up, then the whole test suite on both cores
-# Other targets: make lint, make benchmark, make clean.
+#   make course   create .venv if missing, install, generate the data, run every notebook into build/,
+#                 then the student-view PDFs (build/pdf/) and the course website (build/site/)
+#   make test     the same set-up, then the whole test suite on both cores (browser tests included)
+# Other targets: make site, make pdf, make lint, make benchmark, make clean.
+# Instructors: `.venv/bin/crm-course pdf --key` writes the instructor keys (*-key.pdf).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,9 +17,9 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: course test test-grading setup system data notebooks pdf lint format benchmark clean
+.PHONY: course test test-grading setup system data notebooks pdf site lint format benchmark clean
 
-course: setup data notebooks pdf
+course: setup data notebooks pdf site
 
 test: setup
 	$(BIN)/ruff check .
@@ -35,23 +37,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (CRM course)"
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
-# Chinese in plots and PDFs needs a CJK font (Debian/Ubuntu: fonts-noto-cjk); WeasyPrint
-# subsets that font quickly only with HarfBuzz's subsetter (libharfbuzz-subset0).
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
+# System packages (Debian/Ubuntu names), installed with apt-get when missing and root:
+#   fonts-noto-cjk        Chinese in plots and PDFs
+#   libharfbuzz-subset0   WeasyPrint subsets the CJK font quickly only with HarfBuzz's subsetter
+#   chromium              the browser tests (Playwright drives Debian's chromium)
+#   poppler-utils         pdftotext/pdftoppm, to check PDF layout by hand
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils
 system:
 	@missing=""; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing$$missing (Chinese in plots and PDF reports)"; \
+		echo "Installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
 		&& rm -rf $$HOME/.cache/matplotlib; \
 	else \
 		echo "warning: missing system packages:$$missing."; \
-		echo "         Chinese text may show as boxes and PDFs may be slow; install them with your package manager."; \
+		echo "         Chinese may show as boxes, PDFs may be slow and browser tests cannot run;"; \
+		echo "         install them with your package manager."; \
 	fi
 
 data: setup
@@ -63,6 +72,9 @@ notebooks: setup
 pdf: setup
 	$(BIN)/crm-course pdf
 	$(BIN)/crm-course pdf 09_crm_plan_design --hide-code --output build/pdf/report
+
+site: setup
+	$(BIN)/crm-course site
 
 lint: setup
 	$(BIN)/ruff check .

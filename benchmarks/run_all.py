@@ -4,7 +4,7 @@ Each benchmark compares against a baseline measured in the same run, and reports
 memory. Sizes: the generator at 1 M members (about 14 M receipt lines), the indicator
 system and segmentation at 10 M lines / 1 M customers, loyalty at 1 M members, association
 rules on Online Retail and 125 k simulated baskets, identity resolution at 10 k, 100 k and
-1 M records. The grader (``bench_grading.py``, 100 submissions against serial nbgrader)
+1 M records, the PDF route on the executed chapters 05 and 07 against the previous route. The grader (``bench_grading.py``, 100 submissions against serial nbgrader)
 runs on its own: it takes about half an hour.
 """
 
@@ -22,6 +22,7 @@ RUNS = [
     ["bench_loyalty.py", "--customers", "1000000"],
     ["bench_basket.py", "--repeat", "3"],
     ["bench_identify.py"],
+    ["bench_report.py", "--repeat", "3"],
 ]
 
 if __name__ == "__main__":

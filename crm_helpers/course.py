@@ -5,7 +5,11 @@
                       ``build/notebooks/``; each chapter records its results in
                       ``build/outputs/<chapter>/``. A progress bar shows the chapters.
 ``crm-course pdf``    turn executed notebooks into PDF reports (Chinese included) in
-                      ``build/pdf/``; ``--hide-code`` leaves the code out.
+                      ``build/pdf/``: the student view (no solutions, hidden tests or
+                      rubrics); ``--key`` the instructor key instead (``*-key.pdf``);
+                      ``--hide-code`` leaves the code out.
+``crm-course site``   the course website (Jupyter Book) from the executed student views in
+                      ``build/site/``; open ``build/site/index.html``.
 ``crm-course kernel`` check that the course's Jupyter kernel runs this environment's Python.
 ``crm-course release | grade | export-rubric | import-rubric``
                       the instructors' grading tool (see docs/GRADING.md).
@@ -109,7 +113,9 @@ def run_notebook(
     """Execute one notebook with papermill (in this process), from its own folder.
 
     Only parameters the notebook declares are passed; ``output_dir`` defaults to
-    ``build/outputs/<chapter>``.
+    ``build/outputs/<chapter>``. Live widget views are removed from the saved notebook (see
+    :func:`crm_helpers.report.strip_widget_views`), so it shows each widget's static table
+    and chart when opened without a kernel or exported.
     """
     import papermill as pm
 
@@ -128,7 +134,18 @@ def run_notebook(
         log_output=False,
         execution_timeout=timeout,
     )
+    _save_static_views(output_path)
     return output_path
+
+
+def _save_static_views(path: Path) -> None:
+    import nbformat
+
+    from .report.html import WIDGET_VIEW, strip_widget_views
+
+    text = path.read_text(encoding="utf-8")
+    if WIDGET_VIEW in text or '"widgets"' in text:
+        nbformat.write(strip_widget_views(nbformat.reads(text, as_version=4)), path)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -175,6 +192,29 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _executed(names: Sequence[str]) -> list[Path] | None:
+    built = repo_root() / "build" / "notebooks"
+    if names:
+        paths = [Path(n) if Path(n).suffix == ".ipynb" else built / f"{n}.ipynb" for n in names]
+        paths = [p if p.is_file() else _by_prefix(built, p) for p in paths]
+    else:
+        paths = sorted(built.glob("[0-9][0-9]_*.ipynb"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing or not paths:
+        print(
+            f"error: no executed notebook at {', '.join(missing) or built}. "
+            "Run `crm-course run` (or `make course`) first.",
+            file=sys.stderr,
+        )
+        return None
+    return paths
+
+
+def _by_prefix(folder: Path, path: Path) -> Path:
+    found = sorted(folder.glob(f"{path.stem}*.ipynb"))
+    return found[0] if len(found) == 1 else path
+
+
 def _pdf(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
@@ -185,25 +225,31 @@ def _pdf(args: argparse.Namespace) -> int:
     except PDFRequirementError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    built = repo_root() / "build" / "notebooks"
-    if args.notebooks:
-        paths = [
-            Path(n) if Path(n).suffix == ".ipynb" else built / f"{n}.ipynb" for n in args.notebooks
-        ]
-    else:
-        paths = sorted(built.glob("*.ipynb"))
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing or not paths:
-        print(
-            f"error: no executed notebook at {', '.join(missing) or built}. "
-            "Run `crm-course run` (or `make course`) first.",
-            file=sys.stderr,
-        )
+    paths = _executed(args.notebooks)
+    if paths is None:
         return 2
     out = Path(args.output)
-    for path in tqdm(paths, desc="writing PDFs", unit="pdf"):
-        notebook_to_pdf(path, out / f"{path.stem}.pdf", hide_code=args.hide_code)
-    print(f"PDFs are in {out}.")
+    view, suffix = ("key", "-key") if args.key else ("student", "")
+    for path in tqdm(paths, desc=f"writing PDFs ({view} view)", unit="pdf"):
+        target = out / f"{path.stem}{suffix}.pdf"
+        notebook_to_pdf(path, target, hide_code=args.hide_code, view=view)
+    kind = "instructor keys" if args.key else "student views"
+    print(f"PDFs ({kind}) are in {out}.")
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from .report.site import build_site
+
+    paths = _executed(args.notebooks)
+    if paths is None:
+        return 2
+    start = time.perf_counter()
+    index = build_site(paths, Path(args.output))
+    print(
+        f"The course site ({len(paths)} chapters) is in {index.parent} "
+        f"({time.perf_counter() - start:.0f} s); open {index} in a browser."
+    )
     return 0
 
 
@@ -232,13 +278,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--n-customers", type=int, default=5_000)
     p.set_defaults(func=_data)
 
-    p = sub.add_parser("pdf", help="executed notebooks to PDF reports in build/pdf/")
+    p = sub.add_parser(
+        "pdf", help="executed notebooks to PDF reports in build/pdf/ (student view by default)"
+    )
     p.add_argument(
         "notebooks", nargs="*", help="executed notebooks or chapter names (default: all)"
     )
     p.add_argument("--output", default=str(repo_root() / "build" / "pdf"))
     p.add_argument("--hide-code", action="store_true", help="leave the code cells' input out")
+    p.add_argument(
+        "--key",
+        action="store_true",
+        help="the instructor key (solutions, hidden tests, rubrics) instead of the student view",
+    )
     p.set_defaults(func=_pdf)
+
+    p = sub.add_parser("site", help="the course website from the executed student views")
+    p.add_argument(
+        "notebooks", nargs="*", help="executed notebooks or chapter names (default: all)"
+    )
+    p.add_argument("--output", default=str(repo_root() / "build" / "site"))
+    p.set_defaults(func=_site)
 
     p = sub.add_parser("kernel", help="check the course kernel")
     p.add_argument("--kernel", default=KERNEL_NAME)

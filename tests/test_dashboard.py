@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import pandas as pd
 import pytest
@@ -124,7 +126,7 @@ def test_on_the_simulated_retailer():
 
 
 def test_bad_input(table):
-    with pytest.raises(ValueError, match="filter must be one of 'period', 'region'"):
+    with pytest.raises(ValueError, match="filter must be one of 'period', 'country', 'region'"):
         dashboard_summary(table, {"store": ["S01"]})
     with pytest.raises(crm.DataValidationError, match="has no column 'region'"):
         dashboard_summary(TX, {"region": ["East"]})
@@ -134,3 +136,41 @@ def test_bad_input(table):
         dashboard_summary(table, period="decade")
     with pytest.raises(ValueError, match="filter must be one of"):
         Dashboard(table, static=True, colour=["red"])
+
+
+def test_zero_rows_say_so_instead_of_empty_axes(table):
+    d = Dashboard(table, static=True)
+    d.update(channel=["app"], region=["nowhere"])
+    html = d._repr_html_()
+    assert "No rows match these filters" in html and "没有符合筛选条件的数据" in html
+    assert "data:image/png" not in html  # no empty chart
+    d.update(region=[])
+    assert d.empty_message() == "" and "data:image/png" in d._repr_html_()
+
+
+def test_online_retail_shape_country_filter_and_product_names():
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 3], "receipt_id": ["a", "b", "c", "c"],
+            "sku": ["85123A", "22423", "85123A", "22423"],
+            "timestamp": pd.to_datetime(["2011-01-05", "2011-02-01", "2011-02-03", "2011-02-03"]),
+            "description": ["WHITE HANGING HEART", "REGENCY CAKESTAND", "WHITE HANGING HEART", "REGENCY CAKESTAND"],
+            "amount": [10.0, 20.0, 5.0, 7.0], "country": ["France", "Germany", "France", "France"],
+        }
+    )  # fmt: skip
+    d = Dashboard(dashboard_table(tx), static=True)
+    assert "country" in d.available_filters()
+    s = d.update(country=["France"])
+    assert float(s["kpis"]["sales"].iloc[0]) == 10.0 + 5.0 + 7.0
+    top = s["top_products"].set_index("sku")
+    assert top.loc["85123A", "product"] == "WHITE HANGING HEART"  # names, not SKU codes
+    assert "WHITE HANGING HEART" in repr(d.summary["top_products"])
+
+
+def test_live_dashboard_documents_multi_select(table):
+    d = Dashboard(table, static=False)
+    box = d.widget()
+    hint = [c for c in box.children if type(c).__name__ == "HTML"]
+    assert hint and "Ctrl-click" in hint[0].value and "多选" in hint[0].value
+    labels = [label for label, _ in d.controls()["period"].options]
+    assert all(re.fullmatch(r"\d{4}-\d{2}", label) for label in labels)

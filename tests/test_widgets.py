@@ -3,6 +3,8 @@ sliders, and the static fallback."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -76,7 +78,7 @@ def test_static_summary_has_table_and_chart():
 def test_live_widget_sliders_call_the_callback():
     ex = SegmentExplorer(RFM, "rfm", static=False, recency_days=30, frequency=5, monetary=500)
     box = ex.widget()
-    sliders = box.children[:-1]
+    sliders = box.children[:-2]  # sliders, then a usage hint and the output area
     assert [s.description.split(":")[0] for s in sliders] == ["recent", "frequent", "big"]
     sliders[0].value = 365  # as if the student moved the slider
     assert ex.params["recency_days"] == 365
@@ -108,3 +110,30 @@ def test_bad_method_and_missing_columns():
         SegmentExplorer(RFM, "abc")
     with pytest.raises(crm.DataValidationError, match="has no column 'amount'"):
         SegmentExplorer(RFM, "svcd")
+
+
+def test_kmeans_value_is_sales_not_a_count():
+    rng = np.random.default_rng(1)
+    feats = pd.DataFrame(
+        {"a": np.r_[rng.normal(0, 0.1, 20), rng.normal(5, 0.1, 20)]}, index=range(100, 140)
+    )
+    sales = pd.Series(np.r_[np.full(20, 10.0), np.full(20, 1.0)], index=feats.index)
+    ex = SegmentExplorer(feats, "kmeans", static=True, k=2, value=sales)
+    # two clusters of 20: one spends 20 x 10 = 200, the other 20 x 1 = 20 (hand computation)
+    assert sorted(ex.summary["value"].tolist()) == [20.0, 200.0]
+    assert sorted(ex.summary["value_share"].round(4).tolist()) == [
+        round(20 / 220, 4),
+        round(200 / 220, 4),
+    ]
+    assert ex.summary["customers"].tolist() == [20, 20]  # equal counts, different values
+    plain = SegmentExplorer(feats, "kmeans", static=True, k=2)
+    assert "value" not in plain.summary  # no sales given: no value column pretending to be one
+    with pytest.raises(ValueError, match="shares no customer_id"):
+        SegmentExplorer(feats, "kmeans", static=True, k=2, value=pd.Series([1.0], index=[9]))
+
+
+def test_static_view_formats_numbers():
+    ex = SegmentExplorer(RFM, "rfm", static=True, recency_days=30, frequency=5, monetary=500)
+    html = ex._repr_html_()
+    assert " %</td>" in html  # shares as percentages
+    assert not re.search(r"<td>\d+\.\d{4,}</td>", html)  # no long raw floats

@@ -16,13 +16,13 @@ The explorer shows the same summary in two ways at once:
 ``static=True`` gives only the static summary; ``static=None`` (default) uses the live
 widget whenever an IPython kernel is running. :meth:`SegmentExplorer.update` is the
 callback behind the sliders; it can be called directly (tests do, without a browser).
+Exports (``crm-course pdf``, the site) always show the static summary: see
+:func:`crm_helpers.report.strip_widget_views`. The live/static plumbing is shared with the
+dashboard in :mod:`crm_helpers.widgets.base`.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 
 from crm_helpers import segment as sg
 from crm_helpers.schema import check_choice, require_columns
+from crm_helpers.widgets.base import LiveView, format_table, has_widget_frontend
 
 __all__ = ["METHODS", "SegmentExplorer", "explorer_summary", "has_widget_frontend"]
 
@@ -40,16 +41,6 @@ METHODS: dict[str, tuple[str, ...]] = {
     "svcd": ("customer_id", "amount", "frequency"),
     "kmeans": (),
 }
-
-
-def has_widget_frontend() -> bool:
-    """Whether code runs in an IPython kernel that can talk to widgets (comm support)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _default_params(data: pd.DataFrame, method: str) -> dict[str, Any]:
@@ -67,7 +58,9 @@ def _default_params(data: pd.DataFrame, method: str) -> dict[str, Any]:
     return {"k": 4}
 
 
-def explorer_summary(data: pd.DataFrame, method: str, **params: Any) -> pd.DataFrame:
+def explorer_summary(
+    data: pd.DataFrame, method: str, *, value: pd.Series | None = None, **params: Any
+) -> pd.DataFrame:
     """The table behind the explorer: one row per segment with ``customers``,
     ``customer_share``, ``value`` (sales), ``value_share`` (and for k-means the cluster's
     plain-words ``description``).
@@ -77,7 +70,9 @@ def explorer_summary(data: pd.DataFrame, method: str, **params: Any) -> pd.DataF
     :func:`~crm_helpers.segment.rfm_cube`). ``svcd``: ``data`` from
     :func:`~crm_helpers.segment.svcd_classes`; params ``amount_threshold``,
     ``frequency_threshold``. ``kmeans``: ``data`` is a numeric feature table (index
-    customer_id); param ``k``; the value is the number of customers.
+    customer_id); param ``k``; ``value``: each customer's sales (a Series by customer_id,
+    e.g. ``rfm_values(...).set_index("customer_id")["monetary"]``) — without it the table
+    has no value columns.
 
     >>> t = pd.DataFrame({"customer_id": [1, 2, 3], "recency_days": [3, 40, 300],
     ...     "frequency": [9, 2, 1], "monetary": [900.0, 50, 20]})
@@ -95,8 +90,8 @@ def explorer_summary(data: pd.DataFrame, method: str, **params: Any) -> pd.DataF
         return sg.segment_summary(cube, "segment", "monetary")
     if method == "svcd":
         classes = sg.classify_svcd(data, params["amount_threshold"], params["frequency_threshold"])
-        value = classes["amount"] * classes["frequency"]
-        return sg.segment_summary(classes.assign(value=value), "svcd", "value").rename(
+        monthly = classes["amount"] * classes["frequency"]
+        return sg.segment_summary(classes.assign(value=monthly), "svcd", "value").rename(
             columns={"svcd": "segment"}
         )
     model = sg.CustomerClusters(int(params["k"]), random_state=0, n_init=4).fit(data)
@@ -106,15 +101,34 @@ def explorer_summary(data: pd.DataFrame, method: str, **params: Any) -> pd.DataF
             "segment": prof["cluster"].astype(str),
             "customers": prof["customers"],
             "customer_share": prof["share"],
-            "value": prof["customers"].astype(float),
-            "value_share": prof["share"],
-            "description": prof["description"],
         }
     )
+    if value is not None:
+        sales = _cluster_value(model.labels_, value)
+        out["value"] = out["segment"].map(sales).fillna(0.0).to_numpy()
+        total = out["value"].sum()
+        out["value_share"] = out["value"] / total if total else np.nan
+        out["value_per_customer"] = out["value"] / out["customers"]
+    out["description"] = prof["description"].to_numpy()
     return out
 
 
-class SegmentExplorer:
+def _cluster_value(labels: pd.Series, value: pd.Series) -> pd.Series:
+    if not isinstance(value, pd.Series):
+        raise TypeError(
+            f"value must be a pandas Series of sales by customer_id; got {type(value).__name__}."
+        )
+    aligned = value.reindex(labels.index)
+    if aligned.isna().all():
+        raise ValueError(
+            "value shares no customer_id with the k-means features' index: pass each "
+            "customer's sales indexed by customer_id (e.g. rfm.set_index('customer_id')"
+            "['monetary'])."
+        )
+    return aligned.fillna(0.0).groupby(labels.astype(str)).sum()
+
+
+class SegmentExplorer(LiveView):
     """Sliders for the thresholds (or k), a summary table and a bar chart.
 
     Parameters
@@ -127,6 +141,8 @@ class SegmentExplorer:
         ``True``: only the static summary; ``False``: the live widget (with the static
         summary as a fallback for front ends without widgets); ``None``: live if an IPython
         kernel is running.
+    value:
+        k-means only: each customer's sales by customer_id, for the value columns.
     **params:
         Starting thresholds (default: the data's medians; k = 4).
 
@@ -139,16 +155,25 @@ class SegmentExplorer:
     True
     """
 
+    hint = "Drag a slider or type a number into its box; the table and chart follow."
+
     def __init__(
-        self, data: pd.DataFrame, method: str = "rfm", *, static: bool | None = None, **params: Any
+        self,
+        data: pd.DataFrame,
+        method: str = "rfm",
+        *,
+        static: bool | None = None,
+        value: pd.Series | None = None,
+        **params: Any,
     ) -> None:
         check_choice("method", method, list(METHODS))
         require_columns(data, METHODS[method], f"{method} explorer")
         self.data = data
         self.method = method
+        self.value = value
         self.static = (not has_widget_frontend()) if static is None else bool(static)
         self.params = {**_default_params(data, method), **params}
-        self._widget: Any = None
+        self._widget = None
         self.update(**self.params)
 
     # ---------------------------------------------------------------- the callback
@@ -156,7 +181,7 @@ class SegmentExplorer:
         """Recompute the summary for new thresholds, redraw the chart and (if live) the
         output area; returns the summary table."""
         self.params = {**self.params, **params}
-        self.summary = explorer_summary(self.data, self.method, **self.params)
+        self.summary = explorer_summary(self.data, self.method, value=self.value, **self.params)
         self.figure = self._draw()
         if self._widget is not None:
             self._refresh_output()
@@ -169,12 +194,12 @@ class SegmentExplorer:
 
         fig = Figure(figsize=(8, 3.6))
         ax = fig.add_subplot()
-        if self.method == "kmeans":
+        if "value" not in self.summary:
             sns.barplot(data=self.summary, x="segment", y="customer_share", ax=ax)
             ax.set_xlabel("cluster 簇")
             ax.set_ylabel("share of customers 客户占比")
         else:
-            label = "sales 销售额" if self.method == "rfm" else "monthly value 月度金额"
+            label = "monthly value 月度金额" if self.method == "svcd" else "sales 销售额"
             plot_segment_shares(self.summary, value_label=label, ax=ax)
         ax.set_title(self.title())
         fig.tight_layout()
@@ -185,8 +210,8 @@ class SegmentExplorer:
         p = self.params
         if self.method == "rfm":
             return (
-                f"RFM: recent ≤ {p['recency_days']:.0f} days, frequent ≥ {p['frequency']:.0f} "
-                f"purchases, big ≥ {p['monetary']:,.0f}"
+                f"RFM: recent ≤ {p['recency_days']:,.0f} days, frequent ≥ "
+                f"{p['frequency']:,.0f} purchases, big ≥ {p['monetary']:,.0f}"
             )
         if self.method == "svcd":
             return (
@@ -196,88 +221,50 @@ class SegmentExplorer:
         return f"k-means with k = {int(p['k'])}"
 
     # ---------------------------------------------------------------- static view
-    def _png(self) -> str:
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=90)
-        return base64.b64encode(buf.getvalue()).decode("ascii")
+    def table_html(self) -> str:
+        """The summary with readable numbers (thousands separators, percentages)."""
+        shares = ("customer_share", "value_share")
+        return format_table(self.summary, shares).to_html(index=False)
 
-    def _repr_html_(self) -> str:
-        table = self.summary.copy()
-        for col in ("customer_share", "value_share"):
-            table[col] = (table[col] * 100).round(1).astype(str) + " %"
-        table["value"] = table["value"].round(0)
-        if "value_per_customer" in table:
-            table["value_per_customer"] = table["value_per_customer"].round(1)
-        return (
-            f"<div><b>{html.escape(self.title())}</b>{table.to_html(index=False)}"
-            f"<img src='data:image/png;base64,{self._png()}'/></div>"
-        )
+    def empty_message(self) -> str:
+        """Said when the data has no customers."""
+        if len(self.data) == 0:
+            return "No customers in the data 没有客户数据."
+        return ""
 
     def __repr__(self) -> str:
         return f"{self.title()}\n{self.summary.to_string(index=False)}"
 
     # ---------------------------------------------------------------- live widget
-    def _sliders(self) -> dict[str, Any]:
+    def controls(self) -> dict[str, Any]:
+        """The sliders, by parameter name."""
         import ipywidgets as w
 
         d, p = self.data, self.params
         style = {"description_width": "initial"}
         layout = w.Layout(width="460px")
 
-        def fslider(name: str, desc: str, col: pd.Series, value: float, step: float | None = None):
+        def fslider(desc: str, col: pd.Series, value: float, step: float | None, fmt: str):
             hi = float(np.nanpercentile(col, 99)) if len(col) else 1.0
             hi = max(hi, value, 1e-9)
             return w.FloatSlider(
                 value=value, min=0.0, max=hi, step=step or hi / 200, description=desc,
-                style=style, layout=layout, continuous_update=False, readout_format=".2f",
+                style=style, layout=layout, continuous_update=False, readout_format=fmt,
             )  # fmt: skip
 
         if self.method == "rfm":
             return {
-                "recency_days": fslider("recency_days", "recent: ≤ days 最近购买", d["recency_days"], p["recency_days"], 1.0),
-                "frequency": fslider("frequency", "frequent: ≥ purchases 频率", d["frequency"], p["frequency"], 1.0),
-                "monetary": fslider("monetary", "big: ≥ sales 金额", d["monetary"], p["monetary"]),
+                "recency_days": fslider("recent: ≤ days 最近购买", d["recency_days"], p["recency_days"], 1.0, ",.0f"),
+                "frequency": fslider("frequent: ≥ purchases 频率", d["frequency"], p["frequency"], 1.0, ",.0f"),
+                "monetary": fslider("big: ≥ sales 金额", d["monetary"], p["monetary"], None, ",.0f"),
             }  # fmt: skip
         if self.method == "svcd":
             return {
-                "amount_threshold": fslider("amount_threshold", "amount ≥ 金额", d["amount"], p["amount_threshold"]),
-                "frequency_threshold": fslider("frequency_threshold", "per month ≥ 频率", d["frequency"], p["frequency_threshold"]),
+                "amount_threshold": fslider("amount ≥ 金额", d["amount"], p["amount_threshold"], None, ",.0f"),
+                "frequency_threshold": fslider("per month ≥ 频率", d["frequency"], p["frequency_threshold"], None, ".2f"),
             }  # fmt: skip
         hi = max(2, min(10, len(d)))
         return {
             "k": w.IntSlider(value=int(p["k"]), min=2, max=hi, description="k 聚类数",
                              style=style, layout=layout, continuous_update=False)
         }  # fmt: skip
-
-    def _refresh_output(self) -> None:
-        from IPython.display import HTML, display
-
-        out = self._widget.children[-1]
-        out.clear_output(wait=True)
-        with out:
-            display(HTML(self._repr_html_()))
-
-    def widget(self) -> Any:
-        """The live ipywidgets box (sliders above an output area)."""
-        import ipywidgets as w
-
-        if self._widget is None:
-            sliders = self._sliders()
-            output = w.Output()
-            self._widget = w.VBox([*sliders.values(), output])
-
-            def on_change(change: dict[str, Any]) -> None:
-                name = next(k for k, s in sliders.items() if s is change["owner"])
-                self.update(**{name: change["new"]})
-
-            for s in sliders.values():
-                s.observe(on_change, names="value")
-            self._refresh_output()
-        return self._widget
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self._repr_html_()}
-        if not self.static:
-            view = self.widget()._repr_mimebundle_()
-            bundle = {**view, "text/plain": repr(self), "text/html": bundle["text/html"]}
-        return bundle
