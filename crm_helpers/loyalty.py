@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .evaluate import calibration_table, gains_table
 from .schema import DataValidationError, check_choice, require_columns
 
 __all__ = [
@@ -770,53 +771,6 @@ def fit_churn_model(
     p = calibrated.predict_proba(x_te)[:, 1]
     result = pd.DataFrame({"y": y_te, "p": p}, index=test_index)
     return ChurnModel(calibrated, feats, target, float(roc_auc_score(y_te, p)), result, auc_raw)
-
-
-def gains_table(y: Any, p: Any, n_bins: int = 10) -> pd.DataFrame:
-    """Cumulative gains and lift (累积增益与提升度) by score bin, highest scores first.
-
-    >>> g = gains_table([1, 1, 0, 0], [0.9, 0.8, 0.3, 0.1], n_bins=2)
-    >>> g[["bin", "positives", "cum_share_customers", "cum_share_positives", "lift"]]
-       bin  positives  cum_share_customers  cum_share_positives  lift
-    0    1          2                  0.5                  1.0   2.0
-    1    2          0                  1.0                  1.0   0.0
-    """
-    y = np.asarray(y, dtype="float64")
-    p = np.asarray(p, dtype="float64")
-    if len(y) != len(p) or len(y) < n_bins:
-        raise ValueError(f"y and p need the same length, at least n_bins ({n_bins}).")
-    order = np.argsort(-p, kind="stable")
-    bins = np.arange(len(y)) * n_bins // len(y) + 1
-    d = pd.DataFrame({"bin": bins, "y": y[order]})
-    g = d.groupby("bin")["y"].agg(customers="size", positives="sum").reset_index()
-    g["positives"] = g["positives"].astype("int64")
-    base = y.mean()
-    g["rate"] = g["positives"] / g["customers"]
-    g["cum_share_customers"] = g["customers"].cumsum() / len(y)
-    g["cum_share_positives"] = g["positives"].cumsum() / y.sum()
-    g["lift"] = g["rate"] / base
-    g["cum_lift"] = g["cum_share_positives"] / g["cum_share_customers"]
-    return g
-
-
-def calibration_table(y: Any, p: Any, n_bins: int = 10) -> pd.DataFrame:
-    """Mean predicted probability and observed rate per bin of equal size (校准).
-
-    >>> calibration_table([0, 1, 0, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
-       bin  customers  mean_predicted  observed_rate
-    0    1          2            0.15            0.5
-    1    2          2            0.80            0.5
-    """
-    y = np.asarray(y, dtype="float64")
-    p = np.asarray(p, dtype="float64")
-    order = np.argsort(p, kind="stable")
-    bins = np.arange(len(y)) * n_bins // len(y) + 1
-    d = pd.DataFrame({"bin": bins, "p": p[order], "y": y[order]})
-    return (
-        d.groupby("bin")
-        .agg(customers=("y", "size"), mean_predicted=("p", "mean"), observed_rate=("y", "mean"))
-        .reset_index()
-    )
 
 
 # ----------------------------------------------------------------------------- cohorts
