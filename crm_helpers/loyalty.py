@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._catalogue import TIER_RULES
 from .evaluate import calibration_table, gains_table
 from .schema import DataValidationError, check_choice, require_columns
 
@@ -324,14 +325,7 @@ def points_liability(
 
 #: Tier rules: a member is in the highest tier whose spend AND visit thresholds they meet
 #: over the rolling window (12 months by default).
-DEFAULT_TIERS = pd.DataFrame(
-    {
-        "tier": ["basic", "silver", "gold", "diamond"],
-        "tier_zh": ["普卡", "银卡", "金卡", "钻石卡"],
-        "min_spend": [0.0, 1_000.0, 3_000.0, 6_000.0],
-        "min_visits": [0, 4, 10, 20],
-    }
-)
+DEFAULT_TIERS = pd.DataFrame(TIER_RULES)
 
 #: Benefits per tier (会员权益), as data: points multiplier, member discount, free delivery,
 #: birthday gift (yuan), dedicated service (专属服务).

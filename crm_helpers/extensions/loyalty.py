@@ -28,7 +28,7 @@ the event; missing for expiries). The balance never goes below zero. The truth t
 
 ``tiers`` — membership tiers (会员等级), one row per member per month from the month
 after they joined: the rolling 12-month spend and visits before the month's first day
-and the tier they give under :data:`crm_helpers.loyalty.DEFAULT_TIERS` (a member must
+and the tier they give under :data:`crm_helpers._catalogue.TIER_RULES` (a member must
 meet both the spend and the visit threshold of a tier), and ``change`` (``new``,
 ``same``, ``upgrade``, ``downgrade``) against the previous month.
 
@@ -48,6 +48,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._catalogue import TIER_RULES
+from ..schema import require_columns
 from ..simulate import Retailer, register_table
 
 __all__ = ["PointsRules", "POINTS_RULES", "simulate_points", "simulate_tiers"]
@@ -172,6 +174,26 @@ def _points(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
     return ledger, truth
 
 
+def _tier_rules(tiers: pd.DataFrame | None) -> pd.DataFrame:
+    """The tier rules to plant: the catalogue's, or ``tiers`` checked for rising thresholds."""
+    t = pd.DataFrame(TIER_RULES) if tiers is None else tiers.reset_index(drop=True)
+    require_columns(t, ["tier", "min_spend", "min_visits"], "tiers")
+    for col in ("min_spend", "min_visits"):
+        if t[col].iloc[0] != 0 or not t[col].is_monotonic_increasing:
+            raise ValueError(f"Column {col!r} of the tiers must start at 0 and rise; got "
+                             f"{t[col].tolist()}.")  # fmt: skip
+    return t
+
+
+def _tier_at(spend: np.ndarray, visits: np.ndarray, t: pd.DataFrame) -> pd.Categorical:
+    """The highest tier whose spend and visit thresholds are both met (≥)."""
+    ok = (spend[:, None] >= t["min_spend"].to_numpy()[None, :]) & (
+        visits[:, None] >= t["min_visits"].to_numpy()[None, :]
+    )
+    level = ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)
+    return pd.Categorical.from_codes(level, categories=t["tier"].tolist(), ordered=True)
+
+
 def simulate_tiers(
     receipts: pd.DataFrame,
     customers: pd.DataFrame,
@@ -180,9 +202,7 @@ def simulate_tiers(
     tiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each member's tier at the first day of every month (rolling 12-month window)."""
-    from .. import loyalty
-
-    tiers = loyalty.check_tiers(loyalty.DEFAULT_TIERS if tiers is None else tiers)
+    tiers = _tier_rules(tiers)
     months = pd.date_range(pd.Timestamp(start).to_period("M").start_time, end, freq="MS")
     ids = np.sort(customers["customer_id"].to_numpy())
     m_idx = (
@@ -211,7 +231,7 @@ def simulate_tiers(
             "visits_12m": v12[ci, mi].astype("int64"),
         }
     )
-    out["tier"] = loyalty.tier_of(out["spend_12m"], out["visits_12m"], tiers)
+    out["tier"] = _tier_at(out["spend_12m"].to_numpy(), out["visits_12m"].to_numpy(), tiers)
     rank = out["tier"].cat.codes
     prev = rank.groupby(out["customer_id"]).shift()
     out["change"] = np.select(
