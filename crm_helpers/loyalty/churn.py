@@ -25,6 +25,20 @@ __all__ = [
 # ----------------------------------------------------------------------------- early warning
 
 
+def _recent_and_baseline(
+    r: pd.DataFrame, when: pd.Timestamp, recent_days: int, baseline_days: int
+) -> pd.DataFrame:
+    """Visits and spend per customer in the baseline window and in the recent one."""
+    mid = when - pd.Timedelta(days=recent_days)
+    lo = mid - pd.Timedelta(days=baseline_days)
+    recent = r[(r["timestamp"] >= mid) & (r["timestamp"] < when)].groupby("customer_id")
+    base = r[(r["timestamp"] >= lo) & (r["timestamp"] < mid)].groupby("customer_id")
+    out = pd.DataFrame({"baseline_visits": base.size(), "baseline_spend": base["amount"].sum()})
+    out["recent_visits"] = recent.size().reindex(out.index, fill_value=0)
+    out["recent_spend"] = recent["amount"].sum().reindex(out.index, fill_value=0.0)
+    return out
+
+
 def early_warning(
     tx: pd.DataFrame,
     as_of: Any,
@@ -63,14 +77,8 @@ def early_warning(
         raise ValueError("recent_days and baseline_days must be > 0.")
     r = _receipts(tx)
     _inside(r, when, "as_of")
-    mid = when - pd.Timedelta(days=recent_days)
-    lo = mid - pd.Timedelta(days=baseline_days)
-    recent = r[(r["timestamp"] >= mid) & (r["timestamp"] < when)].groupby("customer_id")
-    base = r[(r["timestamp"] >= lo) & (r["timestamp"] < mid)].groupby("customer_id")
-    out = pd.DataFrame({"baseline_visits": base.size(), "baseline_spend": base["amount"].sum()})
-    out = out[out["baseline_visits"] >= min_baseline_visits]
-    out["recent_visits"] = recent.size().reindex(out.index, fill_value=0)
-    out["recent_spend"] = recent["amount"].sum().reindex(out.index, fill_value=0.0)
+    out = _recent_and_baseline(r, when, recent_days, baseline_days)
+    out = out[out["baseline_visits"] >= min_baseline_visits].copy()
     scale = recent_days / baseline_days
     out["frequency_ratio"] = out["recent_visits"] / (out["baseline_visits"] * scale)
     out["spend_ratio"] = out["recent_spend"] / (out["baseline_spend"] * scale)
@@ -234,6 +242,54 @@ def _xy(table: pd.DataFrame, target: str, features: list[str] | None) -> tuple:
     return table[feats].to_numpy(dtype="float64"), y.astype("int64").to_numpy(), feats
 
 
+def _too_few(y: np.ndarray, rows: str) -> None:
+    if len(y) < 50 or min(y.sum(), len(y) - y.sum()) < 10:
+        raise ValueError(
+            f"Too few customers to fit a churn model: {len(y)} {rows} with {int(y.sum())} "
+            "churners. Use at least 50 customers and 10 of each class."
+        )
+
+
+def _train_test(
+    table: pd.DataFrame,
+    target: str,
+    features: list[str] | None,
+    test: pd.DataFrame | None,
+    test_size: float,
+    seed: int,
+) -> tuple:
+    """Training and test features and labels: ``test`` if given, else a stratified split."""
+    from sklearn.model_selection import train_test_split
+
+    x, y, feats = _xy(table, target, features)
+    if test is None:
+        _too_few(y, "rows")
+        x_tr, x_te, y_tr, y_te, _, idx_te = train_test_split(
+            x, y, np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed
+        )
+        test_index = table.index[idx_te]
+    else:
+        x_tr, y_tr = x, y
+        x_te, y_te, _ = _xy(test, target, feats)
+        test_index = test.index
+    _too_few(y_tr, "training rows")
+    if len(np.unique(y_te)) < 2:
+        raise ValueError("The test customers are all of one class; AUC is undefined.")
+    return x_tr, y_tr, x_te, y_te, test_index, feats
+
+
+def _base_model(model: str, seed: int) -> Any:
+    """The unfitted scikit-learn model: standardised logistic regression or boosting."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if model == "logistic":
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=seed)
+
+
 def fit_churn_model(
     table: pd.DataFrame,
     target: str = "churn",
@@ -263,41 +319,14 @@ def fit_churn_model(
     True
     """
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import train_test_split
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     check_choice("model", model, ["logistic", "boosting"])
     check_choice("calibration", calibration, ["isotonic", "sigmoid"])
-    x, y, feats = _xy(table, target, features)
-    if test is None:
-        if len(y) < 50 or min(y.sum(), len(y) - y.sum()) < 10:
-            raise ValueError(
-                f"Too few customers to fit a churn model: {len(y)} rows with {int(y.sum())} "
-                "churners. Use at least 50 customers and 10 of each class."
-            )
-        x_tr, x_te, y_tr, y_te, _, idx_te = train_test_split(
-            x, y, np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed
-        )
-        test_index = table.index[idx_te]
-    else:
-        x_tr, y_tr = x, y
-        x_te, y_te, _ = _xy(test, target, feats)
-        test_index = test.index
-    if len(y_tr) < 50 or min(y_tr.sum(), len(y_tr) - y_tr.sum()) < 10:
-        raise ValueError(
-            f"Too few customers to fit a churn model: {len(y_tr)} training rows with "
-            f"{int(y_tr.sum())} churners. Use at least 50 customers and 10 of each class."
-        )
-    if len(np.unique(y_te)) < 2:
-        raise ValueError("The test customers are all of one class; AUC is undefined.")
-    if model == "logistic":
-        base = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    else:
-        base = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=seed)
+    x_tr, y_tr, x_te, y_te, test_index, feats = _train_test(
+        table, target, features, test, test_size, seed
+    )
+    base = _base_model(model, seed)
     raw = base.fit(x_tr, y_tr)
     auc_raw = float(roc_auc_score(y_te, raw.predict_proba(x_te)[:, 1]))
     calibrated = CalibratedClassifierCV(base, method=calibration, cv=3).fit(x_tr, y_tr)

@@ -133,6 +133,38 @@ def points_by_period(ledger: pd.DataFrame, period: str = "month") -> pd.DataFram
     return out
 
 
+def _fifo_lots(
+    cid: Any, t: np.ndarray, kind: np.ndarray, pts: np.ndarray, life: int, rows: list[tuple]
+) -> list[list[int]]:
+    """One customer's ledger (nanosecond times) spent first-in first-out: appends the
+    expiries before the last event to ``rows`` and returns the lots still unexpired."""
+    lots: list[list[int]] = []
+    head = 0
+    for i in range(len(t)):
+        while head < len(lots) and lots[head][0] + life <= t[i]:
+            if lots[head][1] > 0:
+                rows.append((cid, lots[head][0] + life, lots[head][1]))
+            head += 1
+        if kind[i] == "earn":
+            lots.append([int(t[i]), int(pts[i])])
+            continue
+        need = int(pts[i])
+        have = sum(lot[1] for lot in lots[head:])
+        if need > have:
+            raise ValueError(
+                f"Customer {cid!r} redeems {need} points at "
+                f"{pd.Timestamp(int(t[i]))} but has only {have} valid points: the "
+                "ledger would go negative. Check the ledger or the expiry period."
+            )
+        while need:
+            take = min(need, lots[head][1])
+            lots[head][1] -= take
+            need -= take
+            if lots[head][1] == 0:
+                head += 1
+    return [lot for lot in lots[head:] if lot[1] > 0]
+
+
 def recompute_expiry(ledger: pd.DataFrame, expiry_days: int, end: Any) -> pd.DataFrame:
     """The expiry events implied by a ledger's earnings and redemptions (FIFO).
 
@@ -163,33 +195,8 @@ def recompute_expiry(ledger: pd.DataFrame, expiry_days: int, end: Any) -> pd.Dat
     rows: list[tuple] = []
     bounds = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1], True]) if len(cust) else []
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
-        lots: list[list[int]] = []
-        head = 0
-        for i in range(lo, hi):
-            while head < len(lots) and lots[head][0] + life <= t[i]:
-                if lots[head][1] > 0:
-                    rows.append((cust[lo].item(), lots[head][0] + life, lots[head][1]))
-                head += 1
-            if kind[i] == "earn":
-                lots.append([int(t[i]), int(pts[i])])
-                continue
-            need = int(pts[i])
-            have = sum(lot[1] for lot in lots[head:])
-            if need > have:
-                raise ValueError(
-                    f"Customer {cust[lo].item()!r} redeems {need} points at "
-                    f"{pd.Timestamp(int(t[i]))} but has only {have} valid points: the "
-                    "ledger would go negative. Check the ledger or the expiry period."
-                )
-            while need:
-                take = min(need, lots[head][1])
-                lots[head][1] -= take
-                need -= take
-                if lots[head][1] == 0:
-                    head += 1
-        for when, left in lots[head:]:
-            if left > 0 and when + life < end_ns:
-                rows.append((cust[lo].item(), when + life, left))
+        left = _fifo_lots(cust[lo].item(), t[lo:hi], kind[lo:hi], pts[lo:hi], life, rows)
+        rows += [(cust[lo].item(), when + life, n) for when, n in left if when + life < end_ns]
     out = pd.DataFrame(rows, columns=["customer_id", "timestamp", "points"])
     out["timestamp"] = pd.to_datetime(out["timestamp"].astype("int64"), unit="ns")
     out.insert(2, "kind", "expire")
