@@ -18,6 +18,20 @@ __all__ = ["split_baskets", "leave_one_out_ranks", "hit_rate_at_k", "hit_rate_ta
 
 
 # --------------------------------------------------------------------------- evaluation
+def _latest(ids: np.ndarray, time: pd.Series | Mapping[Hashable, Any], n: int) -> np.ndarray:
+    """The ``n`` latest baskets by ``time`` (ties: the later in ``ids`` counts as later)."""
+    when = pd.Series(time)
+    missing = pd.Index(ids).difference(when.index)
+    if len(missing):
+        raise DataValidationError(
+            f"time has no value for {len(missing)} basket(s), e.g. {missing[0]!r}; "
+            "give a Series indexed by basket."
+        )
+    when = when.reindex(ids)
+    order = np.lexsort((np.arange(len(ids)), when.to_numpy()))
+    return ids[order[-n:]]
+
+
 def split_baskets(
     baskets: pd.DataFrame,
     test_size: float = 0.2,
@@ -27,29 +41,15 @@ def split_baskets(
     basket: str = "basket",
     item: str = "item",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split whole baskets into a training and a test table.
+    """Split whole baskets into a training and a test table: ``(train, test)``, two new
+    tables with the columns of ``baskets`` (one row per (basket, item) pair); a basket is
+    in one only. ``test_size`` is the share of baskets in the test table, in (0, 1).
 
-    Parameters
-    ----------
-    baskets:
-        One row per (basket, item) pair.
-    test_size:
-        Share of baskets in the test table, in (0, 1).
-    seed:
-        Random seed for the random split.
-    time:
-        Optional time of each basket (a Series indexed by basket, e.g.
-        ``tx.groupby("receipt_id")["timestamp"].min()``). Given, the split is by time:
-        the latest ``test_size`` share of baskets is the test set (the honest set-up:
-        train on the past, test on the future). Otherwise baskets are drawn at random.
+    Given ``time``, the time of each basket (a Series indexed by basket, e.g.
+    ``tx.groupby("receipt_id")["timestamp"].min()``), the split is by time: the latest
+    ``test_size`` share of baskets is the test set (the honest set-up: train on the past,
+    test on the future). Otherwise baskets are drawn at random with ``seed``.
 
-    Returns
-    -------
-    (train, test)
-        Two new tables with the columns of ``baskets``; a basket is in one only.
-
-    Examples
-    --------
     >>> b = pd.DataFrame({"basket": [1, 1, 2, 3, 4], "item": list("abaab")})
     >>> train, test = split_baskets(b, 0.25, time=pd.Series([4, 3, 2, 1], index=[1, 2, 3, 4]))
     >>> sorted(test["basket"].unique().tolist())
@@ -68,18 +68,25 @@ def split_baskets(
         rng = np.random.default_rng(seed)
         test_ids = ids[rng.permutation(len(ids))[:n_test]]
     else:
-        when = pd.Series(time)
-        missing = pd.Index(ids).difference(when.index)
-        if len(missing):
-            raise DataValidationError(
-                f"time has no value for {len(missing)} basket(s), e.g. {missing[0]!r}; "
-                "give a Series indexed by basket."
-            )
-        when = when.reindex(ids)
-        order = np.lexsort((np.arange(len(ids)), when.to_numpy()))
-        test_ids = ids[order[-n_test:]]
+        test_ids = _latest(ids, time, n_test)
     in_test = baskets[basket].isin(test_ids).to_numpy()
     return baskets[~in_test].copy(), baskets[in_test].copy()
+
+
+def _held_out_pairs(
+    pairs: pd.DataFrame, basket: str, item: str, code: Mapping[Hashable, int]
+) -> tuple[np.ndarray, pd.Index, np.ndarray, list]:
+    """The distinct pairs of baskets with two or more items, sorted by basket: basket codes,
+    basket labels, item codes (-1 if unseen in training) and items."""
+    b_codes, b_labels = pd.factorize(pairs[basket], sort=False)
+    items = pairs[item].tolist()
+    known = np.array([code.get(v, -1) for v in items], dtype=np.int64)
+    size = np.bincount(b_codes, minlength=len(b_labels))
+    keep = size[b_codes] >= 2
+    b_codes, known = b_codes[keep], known[keep]
+    items = [v for v, ok in zip(items, keep.tolist(), strict=True) if ok]
+    order = np.argsort(b_codes, kind="stable")
+    return b_codes[order], b_labels, known[order], [items[j] for j in order.tolist()]
 
 
 def leave_one_out_ranks(
@@ -118,17 +125,9 @@ def leave_one_out_ranks(
     basket = recommender.basket if basket is None else basket
     item = recommender.item if item is None else item
     _check_pairs(test_baskets, basket, item, "test baskets")
-    pairs = test_baskets[[basket, item]].drop_duplicates()
-    b_codes, b_labels = pd.factorize(pairs[basket], sort=False)
-    items = pairs[item].tolist()
-    known = np.array([recommender._code.get(v, -1) for v in items], dtype=np.int64)
-    size = np.bincount(b_codes, minlength=len(b_labels))
-    keep = size[b_codes] >= 2
-    b_codes, known = b_codes[keep], known[keep]
-    items = [v for v, ok in zip(items, keep.tolist(), strict=True) if ok]
-    order = np.argsort(b_codes, kind="stable")
-    b_codes, known = b_codes[order], known[order]
-    items = [items[j] for j in order.tolist()]
+    b_codes, b_labels, known, items = _held_out_pairs(
+        test_baskets[[basket, item]].drop_duplicates(), basket, item, recommender._code
+    )
     ranks = _loo_ranks(recommender, b_codes, known, progress)
     return pd.DataFrame(
         {

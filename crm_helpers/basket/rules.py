@@ -113,47 +113,25 @@ def association_rules(
     basket: str = "basket",
     item: str = "item",
 ) -> pd.DataFrame:
-    """Association rules ``A ⇒ {x}`` (关联规则) with support, confidence and lift.
+    """Association rules ``A ⇒ {x}`` (关联规则) with support, confidence and lift: exactly
+    those of R's ``arules::apriori(trans, parameter = list(supp = min_support, conf =
+    min_confidence, minlen = min_len, maxlen = max_len, target = "rules"))`` (module notes:
+    empty antecedents with ``min_len=1``, the ``ceil`` support threshold, ties kept).
 
-    The rules are exactly those of R's
-    ``arules::apriori(trans, parameter = list(supp = min_support, conf = min_confidence,
-    minlen = min_len, maxlen = max_len, target = "rules"))``; see the module notes for the
-    conventions (empty antecedents with ``min_len=1``, the ``ceil`` support threshold,
-    confidence ties kept).
+    ``baskets_or_itemsets``: a baskets table (columns ``basket`` and ``item``) or the output
+    of :func:`frequent_itemsets` (mined at a support no higher than ``min_support``).
+    ``min_support``, in (0, 1], applies to the whole rule ``A ∪ {x}``; ``min_confidence``,
+    in [0, 1], to ``count(A ∪ {x}) / count(A)``. ``max_len`` / ``min_len``: largest /
+    smallest number of items in a rule, both sides together (``None``: no limit);
+    ``min_len=1`` (arules' default) includes ``{} ⇒ {x}`` rules, ``min_len=2`` drops them.
 
-    Parameters
-    ----------
-    baskets_or_itemsets:
-        A baskets table (columns ``basket`` and ``item``) or the output of
-        :func:`frequent_itemsets` (mined at a support no higher than ``min_support``).
-    min_support:
-        Minimum support of the whole rule ``A ∪ {x}``, in (0, 1].
-    min_confidence:
-        Minimum confidence ``count(A ∪ {x}) / count(A)``, in [0, 1].
-    max_len, min_len:
-        Largest / smallest number of items in a rule, antecedent and consequent together
-        (``None``: no limit). ``min_len=1`` (arules' default) includes ``{} ⇒ {x}`` rules;
-        ``min_len=2`` leaves them out.
-    basket, item:
-        Column names when a baskets table is given.
+    Returns ``antecedent`` (frozenset), ``consequent`` (frozenset of one item), ``support``,
+    ``confidence``, ``lift``, ``count`` (baskets with all the rule's items),
+    ``antecedent_support`` (arules' coverage), ``consequent_support``; sorted by lift,
+    confidence and support, highest first. Raises :class:`DataValidationError` (missing
+    columns, an empty table, missing values, an incomplete itemsets table) or
+    ``ValueError`` (a threshold outside its range).
 
-    Returns
-    -------
-    DataFrame
-        ``antecedent`` (frozenset), ``consequent`` (frozenset of one item), ``support``,
-        ``confidence``, ``lift``, ``count`` (baskets with all the rule's items),
-        ``antecedent_support`` (arules' coverage), ``consequent_support``; sorted by lift,
-        confidence and support, highest first.
-
-    Raises
-    ------
-    DataValidationError
-        Missing columns, an empty table, missing values or an incomplete itemsets table.
-    ValueError
-        A threshold outside its range.
-
-    Examples
-    --------
     >>> b = pd.DataFrame({"basket": [1, 1, 2, 2, 3, 4], "item": ["a", "b", "a", "b", "a", "c"]})
     >>> r = association_rules(b, min_support=0.5, min_confidence=0.6, min_len=2)
     >>> [(format_itemset(a), format_itemset(c)) for a, c in zip(r["antecedent"], r["consequent"])]
@@ -167,8 +145,7 @@ def association_rules(
     min_confidence = _check_confidence(min_confidence)
     max_len = _check_len("max_len", max_len, allow_none=True)
     min_len = _check_len("min_len", min_len, allow_none=False)
-    df = baskets_or_itemsets
-    if isinstance(df, pd.DataFrame) and "itemset" in df.columns:
+    if isinstance(df := baskets_or_itemsets, pd.DataFrame) and "itemset" in df.columns:
         levels, freq, labels, n = _levels_from_itemsets(df, min_support, max_len)
     else:
         enc = _Encoded(df, basket, item)
