@@ -663,3 +663,15 @@ DIFFERENTIATION_QUADRANTS: dict[str, str] = {
     "niche": "利基市场: small value, large needs differences: a niche-market strategy",
     "mass": "大众市场营销: small value and needs differences: traditional mass marketing",
 }
+
+# ----------------------------------------------------------------------------- loyalty tiers
+
+#: Tier rules (会员等级), shared by the simulator's tiers table and
+#: :data:`crm_helpers.loyalty.DEFAULT_TIERS`: a member is in the highest tier whose spend
+#: AND visit thresholds they meet over the rolling window (12 months by default).
+TIER_RULES: dict[str, list] = {
+    "tier": ["basic", "silver", "gold", "diamond"],
+    "tier_zh": ["普卡", "银卡", "金卡", "钻石卡"],
+    "min_spend": [0.0, 1_000.0, 3_000.0, 6_000.0],
+    "min_visits": [0, 4, 10, 20],
+}

@@ -1103,38 +1103,9 @@ def tag_changes(
 # ----------------------------------------------------------------------------- lead scoring
 
 
-def gains_table(y_true: Iterable[Any], score: Iterable[float], n_bins: int = 10) -> pd.DataFrame:
-    """Gains and lift (增益与提升) by score decile: customers sorted by score (highest
-    first; ties keep their order) and cut into ``n_bins`` groups of equal size.
-
-    Columns: bin (1 = highest scores), n, responders, response_rate, cum_share (of
-    customers), gain (cumulative share of all responders), lift (the bin's response rate
-    over the overall rate) and cum_lift (gain / cum_share).
-
-    >>> g = gains_table([1, 1, 0, 1, 0, 0, 0, 0, 0, 0], [.9, .8, .7, .6, .5, .4, .3, .2, .1, 0],
-    ...                 n_bins=5)
-    >>> g[["bin", "responders", "gain", "lift"]].round(3).to_dict("records")[:2]
-    [{'bin': 1, 'responders': 2, 'gain': 0.667, 'lift': 3.333}, {'bin': 2, 'responders': 1, 'gain': 1.0, 'lift': 1.667}]
-    """
-    y = np.asarray(list(y_true) if not hasattr(y_true, "__len__") else y_true).astype(float)
-    s = np.asarray(list(score) if not hasattr(score, "__len__") else score, dtype=float)
-    if len(y) != len(s):
-        raise ValueError(f"y_true and score must have the same length; got {len(y)} and {len(s)}.")
-    if not isinstance(n_bins, int | np.integer) or n_bins < 1 or n_bins > len(y):
-        raise ValueError(f"n_bins must be a whole number from 1 to {len(y)}; got {n_bins!r}.")
-    order = np.argsort(-s, kind="stable")
-    bins = np.arange(len(y)) * n_bins // len(y) + 1
-    df = pd.DataFrame({"bin": bins, "y": y[order]})
-    g = df.groupby("bin")["y"].agg(n="size", responders="sum").reset_index()
-    g["responders"] = g["responders"].astype("int64")
-    total, rate = g["responders"].sum(), g["responders"].sum() / len(y)
-    g["response_rate"] = g["responders"] / g["n"]
-    g["cum_share"] = g["n"].cumsum() / len(y)
-    g["gain"] = g["responders"].cumsum() / total if total else 0.0
-    g["lift"] = g["response_rate"] / rate if rate else np.nan
-    g["cum_lift"] = g["gain"] / g["cum_share"]
-    return g
-
+# Gains and lift (增益与提升) by score decile: the one shared table (columns bin, n,
+# responders, response_rate, cum_share, gain, lift, cum_lift, and the churn names).
+from .evaluate import gains_table  # noqa: E402
 
 _LEAD_NUMERIC = ["web_visits", "distance_km", "birth_year", "app_installed", "coupon_claimed",
                  "referred", "household_shopper"]  # fmt: skip

@@ -14,6 +14,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from crm_helpers.plots import axes
+from crm_helpers.plots_loyalty import plot_gains  # the one gains chart (累计增益图)
 from crm_helpers.schema import require_columns
 
 __all__ = [
@@ -92,23 +93,6 @@ def plot_tag_coverage(coverage: pd.DataFrame, *, ax: Axes | None = None) -> Axes
                 hue="dimension" if "dimension" in d.columns else None, dodge=False, ax=ax)  # fmt: skip
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set(xlabel="share of customers", ylabel="", title="Tag coverage 标签覆盖率")
-    return ax
-
-
-def plot_gains(gains: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """The cumulative gains chart (累计增益图) of :func:`gains_table`, with the random
-    line."""
-    require_columns(gains, ["cum_share", "gain"], "gains")
-    ax = _ax(ax, (5.5, 4.5))
-    x = np.r_[0, gains["cum_share"].to_numpy()]
-    y = np.r_[0, gains["gain"].to_numpy()]
-    ax.plot(x, y, marker="o", label="model")
-    ax.plot([0, 1], [0, 1], ls="--", color="grey", label="random")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set(xlabel="prospects contacted (highest scores first)", ylabel="share of converters found",
-           title="Cumulative gains 累计增益")  # fmt: skip
-    ax.legend()
     return ax
 
 

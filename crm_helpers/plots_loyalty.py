@@ -13,13 +13,14 @@ for Chinese labels). Nothing here shows or saves a figure.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt  # noqa: F401  (the doctests use it)
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
 from .plots import axes
+from .schema import require_columns
 
 __all__ = [
     "plot_points_flow",
@@ -86,15 +87,24 @@ def plot_early_warning(warnings: pd.DataFrame, *, ax: Axes | None = None) -> Axe
     return ax
 
 
-def plot_gains(gains: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Cumulative gains chart (累积增益图) with the random-targeting diagonal."""
+def plot_gains(
+    gains: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    found: str = "share of positives found (churners, converters) 找到的目标客户比例",
+) -> Axes:
+    """Cumulative gains chart (累积增益图) of :func:`crm_helpers.evaluate.gains_table`, with
+    the random-targeting diagonal; ``found`` labels the y axis."""
+    require_columns(gains, ["cum_share_customers", "cum_share_positives"], "gains")
     ax = _ax(ax, (5, 5))
     x = np.r_[0, gains["cum_share_customers"]]
     y = np.r_[0, gains["cum_share_positives"]]
     sns.lineplot(x=x, y=y, marker="o", ax=ax, label="model 模型")
     ax.plot([0, 1], [0, 1], ls="--", color="grey", label="random 随机")
-    ax.set_xlabel("share of customers contacted 联系客户比例")
-    ax.set_ylabel("share of churners found 找到的流失客户比例")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set(xlabel="share of customers contacted 联系客户比例", ylabel=found,
+           title="Cumulative gains 累计增益")  # fmt: skip
     ax.legend()
     return ax
 

@@ -60,3 +60,19 @@ def test_majority_baseline_and_summary():
     assert ev.majority_baseline(["b", "a"], ["a"])["label"] == "a"  # a tie: the smallest
     with pytest.raises(ValueError, match="y_train is empty"):
         ev.majority_baseline([], [1])
+
+
+def test_one_gains_table_serves_loyalty_and_identify():
+    from crm_helpers import identify, loyalty
+
+    assert loyalty.gains_table is ev.gains_table is identify.gains_table
+    assert loyalty.calibration_table is ev.calibration_table
+    # 6 cases, 3 bins of 2; positives 1, 1, 0 of 2 overall; base rate 1/3
+    g = ev.gains_table([1, 0, 0, 1, 0, 0], [6, 5, 4, 3, 2, 1], n_bins=3)
+    assert g["positives"].tolist() == g["responders"].tolist() == [1, 1, 0]
+    assert g["cum_share_positives"].tolist() == g["gain"].tolist() == [0.5, 1.0, 1.0]
+    assert g["lift"].tolist() == pytest.approx([1.5, 1.5, 0.0])
+    with pytest.raises(ValueError, match="same length"):
+        ev.gains_table([1, 0], [0.5])
+    with pytest.raises(ValueError, match="n_bins"):
+        ev.calibration_table([1, 0], [0.5, 0.2], n_bins=3)

@@ -28,7 +28,7 @@ the event; missing for expiries). The balance never goes below zero. The truth t
 
 ``tiers`` — membership tiers (会员等级), one row per member per month from the month
 after they joined: the rolling 12-month spend and visits before the month's first day
-and the tier they give under :data:`crm_helpers.loyalty.DEFAULT_TIERS` (a member must
+and the tier they give under :data:`crm_helpers._catalogue.TIER_RULES` (a member must
 meet both the spend and the visit threshold of a tier), and ``change`` (``new``,
 ``same``, ``upgrade``, ``downgrade``) against the previous month.
 
@@ -48,6 +48,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._catalogue import TIER_RULES
+from ..schema import require_columns
 from ..simulate import Retailer, register_table
 
 __all__ = ["PointsRules", "POINTS_RULES", "simulate_points", "simulate_tiers"]
@@ -80,66 +82,86 @@ def simulate_points(
     """The points ledger for ``receipts`` (receipt_id, customer_id, timestamp, total)."""
     r = receipts.sort_values(["customer_id", "timestamp", "receipt_id"])
     cust = r["customer_id"].to_numpy()
-    times = r["timestamp"].to_numpy().astype("datetime64[ns]").astype("int64")
-    rids = r["receipt_id"].to_numpy()
-    earned = np.floor(r["total"].to_numpy() * rules.points_per_yuan).astype("int64")
     mmdd = r["timestamp"].dt.strftime("%m-%d").to_numpy()
-    on_event = np.isin(mmdd, list(rules.event_days))
-    refer = rng.random(len(r)) < rules.referral_probability
-    redeem_try = rng.random(len(r))
-    choice_u = rng.random(len(r))
-
+    a = {
+        "times": r["timestamp"].to_numpy().astype("datetime64[ns]").astype("int64"),
+        "rids": r["receipt_id"].to_numpy(),
+        "earned": np.floor(r["total"].to_numpy() * rules.points_per_yuan).astype("int64"),
+        "on_event": np.isin(mmdd, list(rules.event_days)),
+        "refer": rng.random(len(r)) < rules.referral_probability,
+        "redeem_try": rng.random(len(r)),
+        "choice_u": rng.random(len(r)),
+    }
     end_ns = pd.Timestamp(end).value
-    exp_ns = pd.Timedelta(days=rules.expiry_days).value
-    ref_ns = pd.Timedelta(days=rules.referral_delay_days).value
-    red_ns = _REDEEM_DELAY.value
-    names = sorted(rules.options, key=rules.options.get)
-    costs = np.array([rules.options[n] for n in names])
-
     rows: list[tuple] = []
     bounds = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1], True])
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        cid = int(cust[lo])
-        # the customer's events in time order: (time, order, kind, reason, points, receipt)
-        events: list[tuple] = []
-        for i in range(lo, hi):
-            t = int(times[i])
-            if earned[i] > 0:
-                events.append((t, 1, "earn", "purchase", int(earned[i]), int(rids[i]), i))
-            if on_event[i]:
-                events.append((t, 1, "earn", "event", rules.event_points, int(rids[i]), i))
-            if refer[i] and t + ref_ns < end_ns:
-                events.append((t + ref_ns, 1, "earn", "referral", rules.referral_points,
-                               int(rids[i]), i))  # fmt: skip
-            if t + red_ns < end_ns:
-                events.append((t + red_ns, 2, "redeem", "", 0, int(rids[i]), i))
-        events.sort(key=lambda e: (e[0], e[1]))
-        lots: deque[list[int]] = deque()  # [earned at, points left]
-        balance = 0
+        events = _customer_events(a, lo, hi, rules, end_ns)
+        _replay(events, int(cust[lo]), rows, a, rules, end_ns)
+    return _ledger_frame(rows)
 
-        for t, _, kind, reason, pts, rid, i in events:
-            balance -= _expire(lots, rows, cid, t, exp_ns, inclusive=True)
-            if kind == "earn":
-                lots.append([t, pts])
-                balance += pts
-                rows.append((cid, t, kind, reason, pts, rid))
-                continue
-            affordable = costs <= balance
-            if not affordable.any() or redeem_try[i] >= rules.redeem_probability:
-                continue
-            k = int(choice_u[i] * affordable.sum())
-            cost = int(costs[k])
-            rows.append((cid, t, "redeem", names[k], cost, rid))
-            balance -= cost
-            need = cost
-            while need:
-                take = min(need, lots[0][1])
-                lots[0][1] -= take
-                need -= take
-                if lots[0][1] == 0:
-                    lots.popleft()
-        _expire(lots, rows, cid, end_ns, exp_ns, inclusive=False)
 
+def _customer_events(
+    a: dict[str, np.ndarray], lo: int, hi: int, rules: PointsRules, end_ns: int
+) -> list[tuple]:
+    """One customer's events in time order: (time, order, kind, reason, points, receipt, i)."""
+    ref_ns = pd.Timedelta(days=rules.referral_delay_days).value
+    red_ns = _REDEEM_DELAY.value
+    events: list[tuple] = []
+    for i in range(lo, hi):
+        t, rid = int(a["times"][i]), int(a["rids"][i])
+        if a["earned"][i] > 0:
+            events.append((t, 1, "earn", "purchase", int(a["earned"][i]), rid, i))
+        if a["on_event"][i]:
+            events.append((t, 1, "earn", "event", rules.event_points, rid, i))
+        if a["refer"][i] and t + ref_ns < end_ns:
+            events.append((t + ref_ns, 1, "earn", "referral", rules.referral_points, rid, i))
+        if t + red_ns < end_ns:
+            events.append((t + red_ns, 2, "redeem", "", 0, rid, i))
+    events.sort(key=lambda e: (e[0], e[1]))
+    return events
+
+
+def _replay(
+    events: list[tuple],
+    cid: int,
+    rows: list[tuple],
+    a: dict[str, np.ndarray],
+    rules: PointsRules,
+    end_ns: int,
+) -> None:
+    """Earn, redeem (oldest points first) and expire one customer's events into ``rows``."""
+    exp_ns = pd.Timedelta(days=rules.expiry_days).value
+    names = sorted(rules.options, key=rules.options.get)
+    costs = np.array([rules.options[n] for n in names])
+    lots: deque[list[int]] = deque()  # [earned at, points left]
+    balance = 0
+    for t, _, kind, reason, pts, rid, i in events:
+        balance -= _expire(lots, rows, cid, t, exp_ns, inclusive=True)
+        if kind == "earn":
+            lots.append([t, pts])
+            balance += pts
+            rows.append((cid, t, kind, reason, pts, rid))
+            continue
+        affordable = costs <= balance
+        if not affordable.any() or a["redeem_try"][i] >= rules.redeem_probability:
+            continue
+        k = int(a["choice_u"][i] * affordable.sum())
+        cost = int(costs[k])
+        rows.append((cid, t, "redeem", names[k], cost, rid))
+        balance -= cost
+        need = cost
+        while need:
+            take = min(need, lots[0][1])
+            lots[0][1] -= take
+            need -= take
+            if lots[0][1] == 0:
+                lots.popleft()
+    _expire(lots, rows, cid, end_ns, exp_ns, inclusive=False)
+
+
+def _ledger_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The ledger rows as a table in time order (expiries before earnings before redemptions)."""
     out = pd.DataFrame(
         rows, columns=["customer_id", "timestamp", "kind", "reason", "points", "receipt_id"]
     )
@@ -172,6 +194,26 @@ def _points(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
     return ledger, truth
 
 
+def _tier_rules(tiers: pd.DataFrame | None) -> pd.DataFrame:
+    """The tier rules to plant: the catalogue's, or ``tiers`` checked for rising thresholds."""
+    t = pd.DataFrame(TIER_RULES) if tiers is None else tiers.reset_index(drop=True)
+    require_columns(t, ["tier", "min_spend", "min_visits"], "tiers")
+    for col in ("min_spend", "min_visits"):
+        if t[col].iloc[0] != 0 or not t[col].is_monotonic_increasing:
+            raise ValueError(f"Column {col!r} of the tiers must start at 0 and rise; got "
+                             f"{t[col].tolist()}.")  # fmt: skip
+    return t
+
+
+def _tier_at(spend: np.ndarray, visits: np.ndarray, t: pd.DataFrame) -> pd.Categorical:
+    """The highest tier whose spend and visit thresholds are both met (≥)."""
+    ok = (spend[:, None] >= t["min_spend"].to_numpy()[None, :]) & (
+        visits[:, None] >= t["min_visits"].to_numpy()[None, :]
+    )
+    level = ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)
+    return pd.Categorical.from_codes(level, categories=t["tier"].tolist(), ordered=True)
+
+
 def simulate_tiers(
     receipts: pd.DataFrame,
     customers: pd.DataFrame,
@@ -180,9 +222,7 @@ def simulate_tiers(
     tiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each member's tier at the first day of every month (rolling 12-month window)."""
-    from .. import loyalty
-
-    tiers = loyalty.check_tiers(loyalty.DEFAULT_TIERS if tiers is None else tiers)
+    tiers = _tier_rules(tiers)
     months = pd.date_range(pd.Timestamp(start).to_period("M").start_time, end, freq="MS")
     ids = np.sort(customers["customer_id"].to_numpy())
     m_idx = (
@@ -211,7 +251,7 @@ def simulate_tiers(
             "visits_12m": v12[ci, mi].astype("int64"),
         }
     )
-    out["tier"] = loyalty.tier_of(out["spend_12m"], out["visits_12m"], tiers)
+    out["tier"] = _tier_at(out["spend_12m"].to_numpy(), out["visits_12m"].to_numpy(), tiers)
     rank = out["tier"].cat.codes
     prev = rank.groupby(out["customer_id"]).shift()
     out["change"] = np.select(

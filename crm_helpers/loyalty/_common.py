@@ -1,0 +1,63 @@
+"""Shared inputs of the loyalty helpers: checked timestamps, transactions and receipts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..schema import DataValidationError, require_columns
+
+__all__ = ["LEDGER_KINDS"]
+
+
+LEDGER_KINDS: dict[str, int] = {"earn": 1, "redeem": -1, "expire": -1}
+_KIND_ORDER = {"expire": 0, "earn": 1, "redeem": 2}
+_PERIOD_FREQ = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN"}
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _timestamp(value: Any, name: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
+    return ts
+
+
+def _tx(tx: pd.DataFrame, table: str = "transactions") -> pd.DataFrame:
+    require_columns(tx, ["customer_id", "receipt_id", "timestamp", "amount"], table)
+    if not pd.api.types.is_datetime64_any_dtype(tx["timestamp"]):
+        raise DataValidationError(
+            f"Column 'timestamp' of the {table} table must hold datetimes; found "
+            f"{tx['timestamp'].dtype}. Convert it with pd.to_datetime first."
+        )
+    return tx
+
+
+def _receipts(tx: pd.DataFrame) -> pd.DataFrame:
+    """One row per receipt: customer_id, receipt_id, timestamp, amount (the receipt's total)."""
+    return (
+        _tx(tx)
+        .groupby("receipt_id", sort=False, observed=True)
+        .agg(
+            customer_id=("customer_id", "first"),
+            timestamp=("timestamp", "min"),
+            amount=("amount", "sum"),
+        )  # fmt: skip
+        .reset_index()
+    )
+
+
+def _inside(tx: pd.DataFrame, when: pd.Timestamp, name: str) -> None:
+    first, last = tx["timestamp"].min(), tx["timestamp"].max()
+    if len(tx) == 0:
+        raise DataValidationError("The transactions table is empty.")
+    if not first < when <= last + pd.Timedelta(days=1):
+        raise ValueError(
+            f"{name} {when} is outside the data, which runs from {first} to {last}. "
+            f"Choose {name} after the first purchase and at most one day after the last."
+        )
