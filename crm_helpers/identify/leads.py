@@ -90,6 +90,32 @@ class LeadModel:
         return pd.Series(lr.coef_[0], index=pre.get_feature_names_out(), name="coefficient")
 
 
+def _lead_target(prospects: pd.DataFrame, target: str, test_size: float) -> np.ndarray:
+    """The target as booleans; an error if test_size is out of range or one class is missing."""
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be between 0 and 1; got {test_size}.")
+    y = prospects[target].astype(bool).to_numpy()
+    if y.all() or not y.any():
+        raise DataValidationError(
+            f"Column {target!r} of the prospects table must hold both converted and "
+            "not-converted prospects to fit a model; found only one kind."
+        )
+    return y
+
+
+def _lead_pipeline(num: list[str], catg: list[str]) -> Any:
+    """Standardised numeric and one-hot categorical features into a logistic regression."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    prep = ColumnTransformer(
+        [("num", StandardScaler(), num), ("cat", OneHotEncoder(handle_unknown="ignore"), catg)]
+    )
+    return Pipeline([("prep", prep), ("model", LogisticRegression(max_iter=2000))])
+
+
 def fit_lead_model(
     prospects: pd.DataFrame,
     *,
@@ -112,24 +138,13 @@ def fit_lead_model(
     >>> 0.5 < m.roc_auc <= 1 and len(m.test) == round(0.3 * len(p))
     True
     """
-    from sklearn.compose import ColumnTransformer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import train_test_split
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     num = list(_LEAD_NUMERIC if numeric is None else numeric)
     catg = list(_LEAD_CATEGORICAL if categorical is None else categorical)
     require_columns(prospects, [target, *num, *catg], "prospects")
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be between 0 and 1; got {test_size}.")
-    y = prospects[target].astype(bool).to_numpy()
-    if y.all() or not y.any():
-        raise DataValidationError(
-            f"Column {target!r} of the prospects table must hold both converted and "
-            "not-converted prospects to fit a model; found only one kind."
-        )
+    y = _lead_target(prospects, target, test_size)
     X = prospects[num + catg].copy()
     for c in num:
         X[c] = X[c].astype(float)
@@ -137,10 +152,7 @@ def fit_lead_model(
         X[c] = X[c].astype("str")
     idx = np.arange(len(X))
     tr, te = train_test_split(idx, test_size=test_size, random_state=seed, stratify=y)
-    prep = ColumnTransformer(
-        [("num", StandardScaler(), num), ("cat", OneHotEncoder(handle_unknown="ignore"), catg)]
-    )
-    model = Pipeline([("prep", prep), ("model", LogisticRegression(max_iter=2000))])
+    model = _lead_pipeline(num, catg)
     model.fit(X.iloc[tr], y[tr])
     p_tr = model.predict_proba(X.iloc[tr])[:, 1]
     p_te = model.predict_proba(X.iloc[te])[:, 1]

@@ -107,43 +107,18 @@ def candidate_pairs(
     return out
 
 
-def compare_pairs(
-    normalized: pd.DataFrame, pairs: pd.DataFrame, *, chunk_size: int = 250_000
-) -> pd.DataFrame:
-    """Compare the two records of every pair, field by field (with rapidfuzz).
+def _similarities(
+    codes: dict[str, np.ndarray],
+    text: dict[str, np.ndarray],
+    scorers: dict[str, tuple[Any, float]],
+    pa: np.ndarray,
+    pb: np.ndarray,
+    chunk_size: int,
+) -> dict[str, np.ndarray]:
+    """Field similarities (0–1, NaN when missing) of the pairs (pa, pb), chunk by chunk."""
+    from rapidfuzz import process
 
-    Adds: ``phone_sim``, ``email_sim``, ``name_sim`` (similarity 0–1; the name's is the
-    larger of the pinyin keys' token-sort ratio and the written names' ratio),
-    ``name_key_count`` (how many records carry the pair's name key, when both have the
-    same key: a common name is weaker evidence), ``card_same``, ``birth_diff`` (absolute
-    years), ``city_same``, ``gender_same``; NaN where a field is missing on either side.
-    Pairs are compared ``chunk_size`` at a time,
-    so memory stays bounded on millions of pairs; equal values are not sent to rapidfuzz.
-
-    >>> norm = normalize_records(pd.DataFrame({"record_id": [1, 2],
-    ...     "name": ["王伟", "WEI WANG"], "phone": ["13812345678", "13812345679"]}))
-    >>> c = compare_pairs(norm, pd.DataFrame({"record_a": [1], "record_b": [2]}))
-    >>> c[["name_sim", "phone_sim"]].round(3).to_dict("records")
-    [{'name_sim': 1.0, 'phone_sim': 0.923}]
-    """
-    from rapidfuzz import fuzz, process
-    from rapidfuzz.distance import Levenshtein
-
-    require_columns(pairs, ["record_a", "record_b"], "pairs")
-    cols = ["record_id", "phone", "email", "name_key", "name", "card_number", "birth_year",
-            "city", "gender"]  # fmt: skip
-    require_columns(normalized, cols, "normalized")
-    ids = pd.Index(normalized["record_id"])
-    pa, pb = ids.get_indexer(pairs["record_a"]), ids.get_indexer(pairs["record_b"])
-    if (pa < 0).any() or (pb < 0).any():
-        raise DataValidationError("The pairs table has record ids that are not in the records.")
-    codes = {c: pd.factorize(normalized[c])[0] for c in cols[1:] if c != "birth_year"}
-    text = {c: normalized[c].to_numpy(dtype=object) for c in ("phone", "email", "name_key", "name")}
-    birth = normalized["birth_year"].to_numpy(dtype=float, na_value=np.nan)
-    lev = Levenshtein.normalized_similarity
-    scorers = {"phone": (lev, 1.0), "email": (lev, 1.0), "name_key": (fuzz.token_sort_ratio, 100.0),
-               "name": (fuzz.ratio, 100.0)}  # fmt: skip
-    n = len(pairs)
+    n = len(pa)
     res = {c: np.full(n, np.nan) for c in ("phone", "email", "name_key", "name", "card_number",
                                            "city", "gender")}  # fmt: skip
     for lo in range(0, n, max(int(chunk_size), 1)):
@@ -166,6 +141,46 @@ def compare_pairs(
                     / scale
                 )
             out[lo : lo + chunk_size] = part
+    return res
+
+
+def compare_pairs(
+    normalized: pd.DataFrame, pairs: pd.DataFrame, *, chunk_size: int = 250_000
+) -> pd.DataFrame:
+    """Compare the two records of every pair, field by field (with rapidfuzz).
+
+    Adds: ``phone_sim``, ``email_sim``, ``name_sim`` (similarity 0–1; the name's is the
+    larger of the pinyin keys' token-sort ratio and the written names' ratio),
+    ``name_key_count`` (how many records carry the pair's name key, when both have the
+    same key: a common name is weaker evidence), ``card_same``, ``birth_diff`` (absolute
+    years), ``city_same``, ``gender_same``; NaN where a field is missing on either side.
+    Pairs are compared ``chunk_size`` at a time,
+    so memory stays bounded on millions of pairs; equal values are not sent to rapidfuzz.
+
+    >>> norm = normalize_records(pd.DataFrame({"record_id": [1, 2],
+    ...     "name": ["王伟", "WEI WANG"], "phone": ["13812345678", "13812345679"]}))
+    >>> c = compare_pairs(norm, pd.DataFrame({"record_a": [1], "record_b": [2]}))
+    >>> c[["name_sim", "phone_sim"]].round(3).to_dict("records")
+    [{'name_sim': 1.0, 'phone_sim': 0.923}]
+    """
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
+    require_columns(pairs, ["record_a", "record_b"], "pairs")
+    cols = ["record_id", "phone", "email", "name_key", "name", "card_number", "birth_year",
+            "city", "gender"]  # fmt: skip
+    require_columns(normalized, cols, "normalized")
+    ids = pd.Index(normalized["record_id"])
+    pa, pb = ids.get_indexer(pairs["record_a"]), ids.get_indexer(pairs["record_b"])
+    if (pa < 0).any() or (pb < 0).any():
+        raise DataValidationError("The pairs table has record ids that are not in the records.")
+    codes = {c: pd.factorize(normalized[c])[0] for c in cols[1:] if c != "birth_year"}
+    text = {c: normalized[c].to_numpy(dtype=object) for c in ("phone", "email", "name_key", "name")}
+    birth = normalized["birth_year"].to_numpy(dtype=float, na_value=np.nan)
+    lev = Levenshtein.normalized_similarity
+    scorers = {"phone": (lev, 1.0), "email": (lev, 1.0), "name_key": (fuzz.token_sort_ratio, 100.0),
+               "name": (fuzz.ratio, 100.0)}  # fmt: skip
+    res = _similarities(codes, text, scorers, pa, pb, chunk_size)
     out = pairs.reset_index(drop=True).copy()
     out["phone_sim"] = res["phone"]
     out["email_sim"] = res["email"]

@@ -142,6 +142,39 @@ def normalize_gender(values: pd.Series | Iterable[Any]) -> pd.Series:
     return _text(values).str.lower().map(_GENDER).astype("str")
 
 
+def _check_records(records: pd.DataFrame, id_column: str) -> list[str]:
+    """The identifying columns present; an error if there are none or the ids repeat."""
+    require_columns(records, [id_column], "records")
+    present = [c for c in IDENTIFYING_COLUMNS if c in records.columns]
+    if not present:
+        raise DataValidationError(
+            "The records table has none of the identifying columns "
+            f"{', '.join(repr(c) for c in IDENTIFYING_COLUMNS)}: there is nothing to match "
+            f"records on. The table contains these columns: "
+            f"{', '.join(repr(str(c)) for c in records.columns) or 'none'}."
+        )
+    if records[id_column].isna().any() or records[id_column].duplicated().any():
+        dup = records[id_column][records[id_column].duplicated()].head(5).tolist()
+        raise DataValidationError(
+            f"Column {id_column!r} of the records table must identify each record once; "
+            f"found missing or repeated values (repeated: {dup})."
+        )
+    return present
+
+
+def _check_not_empty(out: pd.DataFrame, raw: list[pd.Series], present: list[str]) -> None:
+    """An error naming the records whose identifying fields are all empty."""
+    raw_empty = pd.concat([r.fillna("").str.len() == 0 for r in raw], axis=1)
+    empty = raw_empty.all(axis=1).to_numpy()
+    if empty.any():
+        ids = out.loc[empty, "record_id"].head(5).tolist()
+        raise DataValidationError(
+            f"{int(empty.sum())} record(s) have no identifying field: "
+            f"{', '.join(repr(c) for c in present)} are all empty (record_id {ids}"
+            f"{', …' if empty.sum() > 5 else ''}). Drop them or fill in at least one."
+        )
+
+
 def normalize_records(records: pd.DataFrame, *, id_column: str = "record_id") -> pd.DataFrame:
     """The records with every identifying field in one form, ready for matching.
 
@@ -159,21 +192,7 @@ def normalize_records(records: pd.DataFrame, *, id_column: str = "record_id") ->
     ...     ["record_id", "phone"]].to_dict("records")
     [{'record_id': 7, 'phone': '8613812345678'}]
     """
-    require_columns(records, [id_column], "records")
-    present = [c for c in IDENTIFYING_COLUMNS if c in records.columns]
-    if not present:
-        raise DataValidationError(
-            "The records table has none of the identifying columns "
-            f"{', '.join(repr(c) for c in IDENTIFYING_COLUMNS)}: there is nothing to match "
-            f"records on. The table contains these columns: "
-            f"{', '.join(repr(str(c)) for c in records.columns) or 'none'}."
-        )
-    if records[id_column].isna().any() or records[id_column].duplicated().any():
-        dup = records[id_column][records[id_column].duplicated()].head(5).tolist()
-        raise DataValidationError(
-            f"Column {id_column!r} of the records table must identify each record once; "
-            f"found missing or repeated values (repeated: {dup})."
-        )
+    present = _check_records(records, id_column)
     n = len(records)
 
     def get(col: str) -> pd.Series:
@@ -196,13 +215,5 @@ def normalize_records(records: pd.DataFrame, *, id_column: str = "record_id") ->
             "gender": normalize_gender(get("gender")),
         }
     )
-    raw_empty = pd.concat([_text(get(c)).fillna("").str.len() == 0 for c in present], axis=1)
-    empty = raw_empty.all(axis=1).to_numpy()
-    if empty.any():
-        ids = out.loc[empty, "record_id"].head(5).tolist()
-        raise DataValidationError(
-            f"{int(empty.sum())} record(s) have no identifying field: "
-            f"{', '.join(repr(c) for c in present)} are all empty (record_id {ids}"
-            f"{', …' if empty.sum() > 5 else ''}). Drop them or fill in at least one."
-        )
+    _check_not_empty(out, [_text(get(c)) for c in present], present)
     return out

@@ -69,6 +69,47 @@ def customer_view(records: pd.DataFrame, resolution: Resolution | pd.DataFrame) 
 _CATEGORY_ZH = {c: zh for c, zh, *_ in cat.CATEGORIES}
 
 
+def _behaviour(t: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
+    """Behaviour per customer from the transactions: visits, sales, last visit, shares."""
+    rec = t.groupby("receipt_id", sort=False).agg(
+        customer_id=("customer_id", "first"),
+        ts=("timestamp", "min"),
+        value=("amount", "sum"),
+        **({"channel": ("channel", "first")} if "channel" in t.columns else {}),
+    )
+    if "channel" in rec.columns:
+        rec["online"] = rec["channel"].astype("str").ne("store")
+    g = rec.groupby("customer_id")
+    beh = pd.DataFrame({"n_visits": g.size(), "sales": g["value"].sum(), "last": g["ts"].max()})
+    if "online" in rec.columns:
+        beh["online_share"] = g["online"].mean()
+    if "discount" in t.columns:
+        beh["promo_share"] = (t["discount"] > 0).groupby(t["customer_id"]).mean()
+    if products is not None:
+        require_columns(products, ["sku", "category"], "products")
+        cats = t["sku"].map(products.set_index("sku")["category"].astype("str"))
+        by = t.assign(category=cats).groupby(["customer_id", "category"])["amount"].sum()
+        beh["top_category"] = by.sort_values(ascending=False, kind="stable").reset_index().drop_duplicates(
+            "customer_id").set_index("customer_id")["category"]  # fmt: skip
+    return beh
+
+
+def _demographics(cust: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Demographics and geography per member at ``as_of``, with tenure_days."""
+    out = cust[["customer_id"]].copy()
+    for c in ("gender", "city", "region", "income_band", "acquisition_channel"):
+        if c in cust.columns:
+            out[c] = cust[c].astype("str")
+    if "birth_year" in cust.columns:
+        out["age"] = as_of.year - cust["birth_year"].astype("int64")
+    if "income_band" in cust.columns:
+        bands = list(cat.INCOME_BANDS)
+        out["income_level"] = cust["income_band"].astype("str").map(
+            {b: i for i, b in enumerate(bands)}).astype("Int64")  # fmt: skip
+    out["tenure_days"] = (as_of - cust["join_date"]).dt.days.astype("int64")
+    return out
+
+
 def customer_profile(
     customers: pd.DataFrame,
     tx: pd.DataFrame,
@@ -102,38 +143,9 @@ def customer_profile(
     )
     cust = customers[customers["join_date"] < as_of]
     t = tx[tx["timestamp"] < as_of]
-    rec = t.groupby("receipt_id", sort=False).agg(
-        customer_id=("customer_id", "first"),
-        ts=("timestamp", "min"),
-        value=("amount", "sum"),
-        **({"channel": ("channel", "first")} if "channel" in t.columns else {}),
-    )
-    if "channel" in rec.columns:
-        rec["online"] = rec["channel"].astype("str").ne("store")
-    g = rec.groupby("customer_id")
-    beh = pd.DataFrame({"n_visits": g.size(), "sales": g["value"].sum(), "last": g["ts"].max()})
-    if "online" in rec.columns:
-        beh["online_share"] = g["online"].mean()
-    if "discount" in t.columns:
-        beh["promo_share"] = (t["discount"] > 0).groupby(t["customer_id"]).mean()
-    if products is not None:
-        require_columns(products, ["sku", "category"], "products")
-        cats = t["sku"].map(products.set_index("sku")["category"].astype("str"))
-        by = t.assign(category=cats).groupby(["customer_id", "category"])["amount"].sum()
-        beh["top_category"] = by.sort_values(ascending=False, kind="stable").reset_index().drop_duplicates(
-            "customer_id").set_index("customer_id")["category"]  # fmt: skip
+    beh = _behaviour(t, products)
 
-    out = cust[["customer_id"]].copy()
-    for c in ("gender", "city", "region", "income_band", "acquisition_channel"):
-        if c in cust.columns:
-            out[c] = cust[c].astype("str")
-    if "birth_year" in cust.columns:
-        out["age"] = as_of.year - cust["birth_year"].astype("int64")
-    if "income_band" in cust.columns:
-        bands = list(cat.INCOME_BANDS)
-        out["income_level"] = cust["income_band"].astype("str").map(
-            {b: i for i, b in enumerate(bands)}).astype("Int64")  # fmt: skip
-    out["tenure_days"] = (as_of - cust["join_date"]).dt.days.astype("int64")
+    out = _demographics(cust, as_of)
     out = out.merge(beh, left_on="customer_id", right_index=True, how="left")
     out["n_visits"] = out["n_visits"].fillna(0).astype("int64")
     out["sales"] = out["sales"].fillna(0.0)

@@ -69,6 +69,43 @@ def _names(tree: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
+def _check_nodes(tree: ast.AST, rule: str, what: str) -> None:
+    """An error if the rule uses anything outside the rule grammar."""
+    allowed = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
+               ast.UAdd, ast.BinOp, ast.Compare, ast.Name, ast.Load, ast.Constant, ast.List,
+               ast.Tuple, ast.In, ast.NotIn, *_BIN, *_CMP)  # fmt: skip
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed):
+            hint = " (use and / or / not instead of & / | / ~)" if isinstance(
+                node, ast.BitAnd | ast.BitOr | ast.Invert) else ""  # fmt: skip
+            raise DataValidationError(
+                f"The rule{what} {rule!r} uses {type(node).__name__}, which tag rules do not "
+                f"allow{hint}. A rule may use column names, numbers, strings, lists of "
+                "constants, comparisons, and/or/not and + - * / %."
+            )
+        if isinstance(node, ast.List | ast.Tuple) and not all(
+            isinstance(e, ast.Constant) for e in node.elts
+        ):
+            raise DataValidationError(f"The rule{what} {rule!r}: lists may hold only constants.")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str | bool):
+            raise DataValidationError(f"The rule{what} {rule!r} uses the constant {node.value!r}.")
+
+
+def _check_columns(tree: ast.AST, rule: str, what: str, cols: list[str]) -> None:
+    """An error naming the rule's names that are not columns (with a close match)."""
+    unknown = sorted(_names(tree) - set(cols))
+    if unknown:
+        import difflib
+
+        close = [m for u in unknown for m in difflib.get_close_matches(u, cols, n=1)]
+        raise DataValidationError(
+            f"The rule{what} {rule!r} uses {', '.join(repr(u) for u in unknown)}, "
+            f"which {'is not a column' if len(unknown) == 1 else 'are not columns'} of "
+            f"the profile{f' (did you mean {close[0]!r}?)' if close else ''}. "
+            f"Columns: {', '.join(cols)}."
+        )
+
+
 def validate_rule(
     rule: str, columns: Iterable[str] | None = None, *, tag: str = ""
 ) -> ast.Expression:
@@ -94,37 +131,9 @@ def validate_rule(
         raise DataValidationError(
             f"The rule{what} {rule!r} is not a valid expression: {err.msg}."
         ) from None
-    allowed = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
-               ast.UAdd, ast.BinOp, ast.Compare, ast.Name, ast.Load, ast.Constant, ast.List,
-               ast.Tuple, ast.In, ast.NotIn, *_BIN, *_CMP)  # fmt: skip
-    for node in ast.walk(tree):
-        if not isinstance(node, allowed):
-            hint = " (use and / or / not instead of & / | / ~)" if isinstance(
-                node, ast.BitAnd | ast.BitOr | ast.Invert) else ""  # fmt: skip
-            raise DataValidationError(
-                f"The rule{what} {rule!r} uses {type(node).__name__}, which tag rules do not "
-                f"allow{hint}. A rule may use column names, numbers, strings, lists of "
-                "constants, comparisons, and/or/not and + - * / %."
-            )
-        if isinstance(node, ast.List | ast.Tuple) and not all(
-            isinstance(e, ast.Constant) for e in node.elts
-        ):
-            raise DataValidationError(f"The rule{what} {rule!r}: lists may hold only constants.")
-        if isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str | bool):
-            raise DataValidationError(f"The rule{what} {rule!r} uses the constant {node.value!r}.")
+    _check_nodes(tree, rule, what)
     if columns is not None:
-        cols = list(columns)
-        unknown = sorted(_names(tree) - set(cols))
-        if unknown:
-            import difflib
-
-            close = [m for u in unknown for m in difflib.get_close_matches(u, cols, n=1)]
-            raise DataValidationError(
-                f"The rule{what} {rule!r} uses {', '.join(repr(u) for u in unknown)}, "
-                f"which {'is not a column' if len(unknown) == 1 else 'are not columns'} of "
-                f"the profile{f' (did you mean {close[0]!r}?)' if close else ''}. "
-                f"Columns: {', '.join(cols)}."
-            )
+        _check_columns(tree, rule, what, list(columns))
     return tree
 
 
