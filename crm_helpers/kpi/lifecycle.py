@@ -95,6 +95,48 @@ def _classify(
     return np.select(conditions, ["new", "won_back", "active", "lapsed"], "lost")
 
 
+_STAGE_SQL = f"""
+        WITH {_RECEIPT_TIMES_SQL},
+        upto AS (
+            SELECT customer_id, ts,
+                   epoch_ns(ts) - epoch_ns(lag(ts) OVER (PARTITION BY customer_id ORDER BY ts))
+                       AS gap
+            FROM receipts
+            WHERE epoch_ns(ts) <= $as_of  -- nanoseconds: exact for every unit
+        )
+        SELECT customer_id,
+               min(ts) AS first_purchase,
+               max(ts) AS last_purchase,
+               count(*) AS n_receipts,
+               max(CASE WHEN gap > $active THEN ts END) AS last_return
+        FROM upto
+        GROUP BY customer_id
+    """
+
+
+def _stage_query(narrow: pd.DataFrame, moment: pd.Timestamp, days: dict[str, int]) -> pd.DataFrame:
+    """Per buyer up to ``moment``: first and last purchase, receipts, last return."""
+    params = {"as_of": moment.as_unit("ns").value, "active": days["active_days"]}
+    return _query(_STAGE_SQL, {"tx": narrow}, params)
+
+
+def _stage_frame(
+    raw: pd.DataFrame, moment: pd.Timestamp, unit: str, days: dict[str, int]
+) -> pd.DataFrame:
+    """The buyers' rows of :func:`lifecycle_stage` from the query's result."""
+    return pd.DataFrame(
+        {
+            "customer_id": raw["customer_id"],
+            "first_purchase": pd.to_datetime(raw["first_purchase"]).dt.as_unit(unit),
+            "last_purchase": pd.to_datetime(raw["last_purchase"]).dt.as_unit(unit),
+            "n_receipts": raw["n_receipts"].astype("int64"),
+            "stage": _classify(
+                moment, raw["first_purchase"], raw["last_purchase"], raw["last_return"], days
+            ),
+        }
+    )
+
+
 def lifecycle_stage(
     tx: pd.DataFrame,
     as_of: str | datetime | pd.Timestamp,
@@ -106,38 +148,19 @@ def lifecycle_stage(
 ) -> pd.DataFrame:
     """Each customer's lifecycle stage (客户生命周期阶段) at the moment ``as_of``.
 
-    Parameters
-    ----------
-    tx:
-        Transactions with ``customer_id``, ``receipt_id``, ``timestamp`` (datetime) and
-        ``amount``. Only receipts dated on or before ``as_of`` count.
-    as_of:
-        The point in time. A date without a time means midnight at the *start* of that
-        day, so purchases later that day do not count yet.
-    customers:
-        Optional member list with ``customer_id`` and, optionally, ``join_date``
-        (datetime; NaT means known from the start). Members who joined on or before
-        ``as_of`` and have not bought yet are ``prospect``; members who joined later are
-        left out.
-    new_days, active_days, lost_days:
-        The thresholds in days (see the module docstring); ``new_days > 0`` and
-        ``0 < active_days <= lost_days``. A purchase exactly ``n`` days before ``as_of``
-        is *not* within the last ``n`` days.
+    ``tx``: transactions (customer_id, receipt_id, timestamp as datetime, amount); only
+    receipts on or before ``as_of`` count. ``as_of``: a date without a time is midnight at
+    the *start* of that day. ``customers``: optional members (customer_id, optional
+    join_date; NaT = known from the start); members joined by ``as_of`` without a purchase
+    are ``prospect``, later ones are left out. ``new_days``, ``active_days``,
+    ``lost_days``: thresholds in days (module docstring), ``new_days > 0`` and
+    ``0 < active_days <= lost_days``; a purchase exactly ``n`` days before ``as_of`` is not
+    within the last ``n`` days.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per customer, sorted by ``customer_id``: ``customer_id``,
-        ``first_purchase``, ``last_purchase`` (NaT for prospects), ``n_receipts`` (int64)
-        and ``stage`` (ordered categorical with the categories of :data:`STAGES`).
-
-    Raises
-    ------
-    DataValidationError
-        Missing columns, a ``timestamp`` or ``join_date`` that is not a datetime column,
-        or ids of different kinds in ``tx`` and ``customers``.
-    ValueError
-        Bad thresholds or an ``as_of`` that is not a date.
+    Returns one row per customer sorted by customer_id: customer_id, first_purchase,
+    last_purchase (NaT for prospects), n_receipts (int64), stage (ordered categorical of
+    :data:`STAGES`). Raises DataValidationError (missing columns, a timestamp/join_date
+    not datetime, ids of different kinds) or ValueError (bad thresholds or ``as_of``).
 
     Examples
     --------
@@ -157,37 +180,9 @@ def lifecycle_stage(
     days = _check_days(new_days, active_days, lost_days)
     moment = _as_of(as_of)
     narrow = _narrow(tx)
-    sql = f"""
-        WITH {_RECEIPT_TIMES_SQL},
-        upto AS (
-            SELECT customer_id, ts,
-                   epoch_ns(ts) - epoch_ns(lag(ts) OVER (PARTITION BY customer_id ORDER BY ts))
-                       AS gap
-            FROM receipts
-            WHERE epoch_ns(ts) <= $as_of  -- nanoseconds: exact for every unit
-        )
-        SELECT customer_id,
-               min(ts) AS first_purchase,
-               max(ts) AS last_purchase,
-               count(*) AS n_receipts,
-               max(CASE WHEN gap > $active THEN ts END) AS last_return
-        FROM upto
-        GROUP BY customer_id
-    """
-    params = {"as_of": moment.as_unit("ns").value, "active": days["active_days"]}
-    raw = _query(sql, {"tx": narrow}, params)
+    raw = _stage_query(narrow, moment, days)
     unit = _time_unit(narrow["timestamp"])
-    out = pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"],
-            "first_purchase": pd.to_datetime(raw["first_purchase"]).dt.as_unit(unit),
-            "last_purchase": pd.to_datetime(raw["last_purchase"]).dt.as_unit(unit),
-            "n_receipts": raw["n_receipts"].astype("int64"),
-            "stage": _classify(
-                moment, raw["first_purchase"], raw["last_purchase"], raw["last_return"], days
-            ),
-        }
-    )
+    out = _stage_frame(raw, moment, unit, days)
     if customers is not None:
         out = pd.concat([out, _prospects(customers, narrow, out, moment, unit)])
     out["stage"] = pd.Categorical(out["stage"], categories=STAGES, ordered=True)
@@ -311,6 +306,23 @@ def _default_dates(t: np.ndarray, freq: str) -> pd.DatetimeIndex:
     return grid[grid > first]
 
 
+def _as_of_index(t: np.ndarray, dates: Iterable[object] | None, freq: str) -> pd.DatetimeIndex:
+    """The sorted as-of moments (ns): ``dates`` or the default grid of ``freq``."""
+    if dates is None:
+        index = _default_dates(t, freq)
+    else:
+        index = pd.DatetimeIndex([_as_of(d, "dates") for d in dates])
+    return index.sort_values().as_unit("ns")
+
+
+def _counts_frame(counts: dict, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """The stage counts as a table: index as_of, one int64 column per stage."""
+    out = pd.DataFrame({s: counts[s].astype("int64") for s in STAGES}, index=index)
+    out.index.name = "as_of"
+    out.columns.name = "stage"
+    return out
+
+
 def lifecycle_counts(
     tx: pd.DataFrame,
     dates: Iterable[object] | None = None,
@@ -328,30 +340,15 @@ def lifecycle_counts(
     per receipt (no loop over customers or dates), so a few dozen dates over millions of
     customers take seconds.
 
-    Parameters
-    ----------
-    tx:
-        Transactions, as for :func:`lifecycle_stage`.
-    dates:
-        The as-of moments. By default, every date of frequency ``freq`` after the first
-        purchase, up to the last purchase (with ``"MS"``: the starts of the months from
-        the first month after the first purchase).
-    freq:
-        A pandas frequency, used only when ``dates`` is not given.
-    customers, new_days, active_days, lost_days:
-        As for :func:`lifecycle_stage`.
+    ``tx``, ``customers`` and the thresholds as for :func:`lifecycle_stage`. ``dates``: the
+    as-of moments; by default every date of frequency ``freq`` (a pandas frequency) after
+    the first purchase up to the last (with ``"MS"``: the starts of the months from the
+    first month after the first purchase).
 
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``as_of`` (sorted), one int64 column per stage in the order of
-        :data:`STAGES`. Each row sums to the number of customers known at that date
-        (bought by then, or listed in ``customers`` and joined by then).
-
-    Raises
-    ------
-    DataValidationError, ValueError
-        As :func:`lifecycle_stage`; ``ValueError`` also for an unknown ``freq``.
+    Returns: index ``as_of`` (sorted), one int64 column per stage in the order of
+    :data:`STAGES`; each row sums to the customers known at that date (bought by then, or
+    listed in ``customers`` and joined by then). Raises as :func:`lifecycle_stage`, and
+    ``ValueError`` for an unknown ``freq``.
 
     Examples
     --------
@@ -369,18 +366,10 @@ def lifecycle_counts(
     days = _check_days(new_days, active_days, lost_days)
     narrow = _narrow(tx)
     ev = _receipt_events(narrow, days["active_days"])
-    if dates is None:
-        index = _default_dates(ev["t"], freq)
-    else:
-        index = pd.DatetimeIndex([_as_of(d, "dates") for d in dates])
-    index = index.sort_values().as_unit("ns")
-    grid = index.asi8
+    grid = (index := _as_of_index(ev["t"], dates, freq)).asi8
     counts = _stage_counts(grid, ev, days)
     if customers is not None:
         counts["prospect"] = _count_spans(grid, *_prospect_spans(customers, narrow))
     else:
         counts["prospect"] = np.zeros(len(grid), dtype="int64")
-    out = pd.DataFrame({s: counts[s].astype("int64") for s in STAGES}, index=index)
-    out.index.name = "as_of"
-    out.columns.name = "stage"
-    return out
+    return _counts_frame(counts, index)
