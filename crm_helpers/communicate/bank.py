@@ -107,6 +107,33 @@ _BANK_FEATURES = [
 ]  # fmt: skip
 
 
+def _check_bank_args(feats: list[str], allow_leakage: bool, test_size: float) -> None:
+    """An error for the leaking ``duration`` feature or a test_size outside (0, 1)."""
+    if "duration" in feats and not allow_leakage:
+        raise ValueError(
+            "features include 'duration', the length of the call: it is known only after the "
+            "call and grows with a 'yes', so it leaks the outcome. Leave it out (or pass "
+            "allow_leakage=True to show the leak)."
+        )
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a share between 0 and 1; got {test_size!r}.")
+
+
+def _bank_pipeline(X: pd.DataFrame, feats: list[str]) -> Any:
+    """One-hot categories and scaled numbers into a logistic regression (unfitted)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    cats = [f for f in feats if not pd.api.types.is_numeric_dtype(X[f])]
+    nums = [f for f in feats if f not in cats]
+    pre = ColumnTransformer(
+        [("cat", OneHotEncoder(handle_unknown="ignore"), cats), ("num", StandardScaler(), nums)]
+    )
+    return make_pipeline(pre, LogisticRegression(max_iter=2000))
+
+
 def fit_bank_model(
     bank: pd.DataFrame,
     features: Sequence[str] | None = None,
@@ -128,22 +155,11 @@ def fit_bank_model(
     Returns a :class:`BankModel` (``pipeline``, ``features``, ``auc_train``, ``auc_test``,
     ``base_rate`` of the hold-out, and ``test``: ``y`` and ``score`` on the hold-out).
     """
-    from sklearn.compose import ColumnTransformer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import train_test_split
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     feats = list(_BANK_FEATURES if features is None else features)
-    if "duration" in feats and not allow_leakage:
-        raise ValueError(
-            "features include 'duration', the length of the call: it is known only after the "
-            "call and grows with a 'yes', so it leaks the outcome. Leave it out (or pass "
-            "allow_leakage=True to show the leak)."
-        )
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a share between 0 and 1; got {test_size!r}.")
+    _check_bank_args(feats, allow_leakage, test_size)
     b = _bank(bank, feats)
     y = (b["y"] == "yes").astype(int).to_numpy()
     if y.sum() < 2 or (1 - y).sum() < 2:
@@ -151,12 +167,7 @@ def fit_bank_model(
             "The Bank Marketing table needs at least two 'yes' and two 'no' rows."
         )
     X = b[feats]
-    cats = [f for f in feats if not pd.api.types.is_numeric_dtype(X[f])]
-    nums = [f for f in feats if f not in cats]
-    pre = ColumnTransformer(
-        [("cat", OneHotEncoder(handle_unknown="ignore"), cats), ("num", StandardScaler(), nums)]
-    )
-    pipe = make_pipeline(pre, LogisticRegression(max_iter=2000))
+    pipe = _bank_pipeline(X, feats)
     Xtr, Xte, ytr, yte = train_test_split(
         X, y, test_size=test_size, random_state=random_state, stratify=y
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -156,6 +157,58 @@ def response_summary(contacts: pd.DataFrame, by: str | Sequence[str] = "channel"
     return g[[*cols, "cost_per_contact", "cost_per_response"]]
 
 
+def _segment_of(c: pd.DataFrame, segments: pd.DataFrame | None, segment_col: str) -> pd.Series:
+    """Each contact's segment: ``(unknown)`` when not listed, ``(all)`` without segments."""
+    if segments is not None:
+        require_columns(segments, ["customer_id", segment_col], "segments")
+        seg = segments.drop_duplicates("customer_id").set_index("customer_id")[segment_col]
+        seg_of = c["customer_id"].map(seg).astype(object).fillna("(unknown)")
+    else:
+        seg_of = pd.Series("(all)", index=c.index, dtype=object)
+    return seg_of
+
+
+def _segment_prior(
+    sgc: np.ndarray, ch: np.ndarray, y: np.ndarray, cust: np.ndarray, K: int, S: int, N: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per customer (rows) and channel (columns) the response rate of their segment, the
+    overall rate where the segment never used the channel; and each customer's segment."""
+    sn = np.bincount(sgc * K + ch, minlength=S * K).reshape(S, K)
+    sr = np.bincount(sgc * K + ch, weights=y, minlength=S * K).reshape(S, K)
+    on, orr = sn.sum(axis=0), sr.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = np.where(on > 0, orr / np.maximum(on, 1), 0.0)
+        seg_rate = np.where(sn > 0, sr / np.maximum(sn, 1), overall)
+    cust_seg = np.empty(N, dtype=np.int64)
+    cust_seg[cust] = sgc  # one segment per customer
+    return seg_rate[cust_seg], cust_seg
+
+
+def _shrunk(r: np.ndarray, n: np.ndarray, m: np.ndarray, k: float) -> np.ndarray:
+    """(responses + k · prior) / (contacts + k); −inf where unknown (no contacts, k = 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = (r + k * m) / (n + k)
+    est = np.where(np.isnan(est), -np.inf, est)
+    return est
+
+
+def _preferred_frame(ids: Any, est: np.ndarray, n: np.ndarray, r: np.ndarray) -> pd.DataFrame:
+    """The best channel per customer with its estimate, contacts and responses."""
+    N = len(ids)
+    best = est.argmax(axis=1)
+    out = pd.DataFrame(
+        {
+            "customer_id": np.asarray(ids),
+            "preferred_channel": np.asarray(CHANNELS, dtype=object)[best],
+            "estimated_rate": est[np.arange(N), best],
+            "contacts": n.sum(axis=1),
+            "responses": r.sum(axis=1).round().astype(np.int64),
+        }
+    )
+    out["from_own_data"] = out["responses"] > 0
+    return out
+
+
 def preferred_channels(
     contacts: pd.DataFrame,
     segments: pd.DataFrame | None = None,
@@ -174,23 +227,12 @@ def preferred_channels(
     gets close to their own rate. The preferred channel is the channel with the highest
     estimate (ties: the order of :data:`CHANNELS`).
 
-    Parameters
-    ----------
-    contacts:
-        ``customer_id``, ``channel``, ``responded``.
-    segments:
-        Optional ``customer_id`` and ``segment_col``: one row per customer.
-    prior_strength:
-        ``k`` ≥ 0; 0 uses each customer's own rates only (channels they were never
-        contacted on then count as unknown and are never chosen).
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, (``segment_col``), ``preferred_channel``, ``estimated_rate``,
-        ``contacts``, ``responses`` and ``from_own_data`` (True when the customer's own
-        responses, not the segment prior alone, decide the choice: they responded at least
-        once).
+    ``contacts``: customer_id, channel, responded. ``segments``: optional customer_id and
+    ``segment_col``, one row per customer. ``prior_strength``: ``k`` ≥ 0; 0 uses each
+    customer's own rates only (channels never tried then count as unknown, never chosen).
+    Returns customer_id, (``segment_col``), preferred_channel, estimated_rate, contacts,
+    responses and from_own_data (True when the customer responded at least once, so their
+    own responses, not the segment prior alone, decide the choice).
 
     >>> c = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 2],
     ...                   "channel": ["sms", "email", "email", "sms", "sms", "email"],
@@ -203,44 +245,17 @@ def preferred_channels(
     if not isinstance(prior_strength, int | float) or prior_strength < 0:
         raise ValueError(f"prior_strength must be a number ≥ 0; got {prior_strength!r}.")
     c = check_contacts(contacts)
-    if segments is not None:
-        require_columns(segments, ["customer_id", segment_col], "segments")
-        seg = segments.drop_duplicates("customer_id").set_index("customer_id")[segment_col]
-        seg_of = c["customer_id"].map(seg).astype(object).fillna("(unknown)")
-    else:
-        seg_of = pd.Series("(all)", index=c.index, dtype=object)
-    K = len(CHANNELS)
+    seg_of = _segment_of(c, segments, segment_col)
     ch = pd.Categorical(c["channel"].astype(str), categories=list(CHANNELS)).codes.astype(np.int64)
     y = c["responded"].to_numpy(dtype=float)
     cust, ids = pd.factorize(c["customer_id"], sort=True)
     sgc, seg_names = pd.factorize(seg_of)
-    N, S = len(ids), len(seg_names)
+    N, K = len(ids), len(CHANNELS)
     n = np.bincount(cust * K + ch, minlength=N * K).reshape(N, K)
     r = np.bincount(cust * K + ch, weights=y, minlength=N * K).reshape(N, K)
-    sn = np.bincount(sgc * K + ch, minlength=S * K).reshape(S, K)
-    sr = np.bincount(sgc * K + ch, weights=y, minlength=S * K).reshape(S, K)
-    on, orr = sn.sum(axis=0), sr.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        overall = np.where(on > 0, orr / np.maximum(on, 1), 0.0)
-        seg_rate = np.where(sn > 0, sr / np.maximum(sn, 1), overall)
-    cust_seg = np.empty(N, dtype=np.int64)
-    cust_seg[cust] = sgc  # one segment per customer
-    m = seg_rate[cust_seg]
-    k = float(prior_strength)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        est = (r + k * m) / (n + k)
-    est = np.where(np.isnan(est), -np.inf, est)
-    best = est.argmax(axis=1)
-    out = pd.DataFrame(
-        {
-            "customer_id": np.asarray(ids),
-            "preferred_channel": np.asarray(CHANNELS, dtype=object)[best],
-            "estimated_rate": est[np.arange(N), best],
-            "contacts": n.sum(axis=1),
-            "responses": r.sum(axis=1).round().astype(np.int64),
-        }
-    )
-    out["from_own_data"] = out["responses"] > 0
+    m, cust_seg = _segment_prior(sgc, ch, y, cust, K, len(seg_names), N)
+    est = _shrunk(r, n, m, float(prior_strength))
+    out = _preferred_frame(ids, est, n, r)
     if segments is not None:
         out.insert(1, segment_col, np.asarray(seg_names, dtype=object)[cust_seg])
     return out

@@ -56,6 +56,137 @@ def _positive_budget(budget: Any) -> float:
     return float(budget)
 
 
+def _usable_channels(
+    costs: dict[str, float], channels: Iterable[str] | None, default_channel: str
+) -> list[str]:
+    """The channels the plan may use; an error for unknown ones or a bad default."""
+    usable = list(costs) if channels is None else list(channels)
+    unknown = [ch for ch in usable if ch not in costs]
+    if unknown:
+        raise ValueError(
+            f"channels has unknown channels {', '.join(map(repr, unknown))}; known: "
+            f"{', '.join(map(repr, costs))}."
+        )
+    check_choice("default_channel", default_channel, usable)
+    return usable
+
+
+def _plan_classes(customers: pd.DataFrame, cls: str, gaps: dict[str, int]) -> pd.Series:
+    """The customers' classes; an error for an empty table, repeated ids or unknown classes."""
+    require_columns(customers, ["customer_id", cls], "customers")
+    if len(customers) == 0:
+        raise DataValidationError("The customers table is empty: there is nobody to plan for.")
+    if customers["customer_id"].duplicated().any():
+        raise DataValidationError(
+            "The customers table has repeated customer_id values; give one row per customer."
+        )
+    return customers[cls].astype(object)
+
+
+def _check_plan_labels(labels: pd.Series, cls: str, gaps: dict[str, int]) -> None:
+    """An error naming the classes that have no cadence."""
+    bad = sorted({str(v) for v in labels.unique()} - set(gaps))
+    if bad:
+        raise DataValidationError(
+            f"The customers table's column {cls!r} has unknown classes {', '.join(repr(b) for b in bad[:5])}; "
+            f"expected {', '.join(repr(g) for g in gaps)}."
+        )
+
+
+def _plan_channel_codes(
+    customers: pd.DataFrame, costs: dict[str, float], usable: list[str], default_channel: str
+) -> np.ndarray:
+    """Each customer's channel (preferred if usable, else the default) as codes of costs."""
+    if "preferred_channel" in customers:
+        _check_channels(customers["preferred_channel"], "preferred_channel", "customers", costs)
+        chan = customers["preferred_channel"].astype(object)
+        chan = chan.where(chan.notna() & chan.isin(usable), default_channel)
+    else:
+        chan = pd.Series(default_channel, index=customers.index, dtype=object)
+    return pd.Categorical(chan, categories=list(costs)).codes.astype(np.int64)
+
+
+def _plan_checks(
+    customers: pd.DataFrame,
+    cls: str,
+    gaps: dict[str, int],
+    costs: dict[str, float],
+    channels: Iterable[str] | None,
+    default_channel: str,
+    budget: Any,
+    start: Any,
+    end: Any,
+) -> tuple[list[str], float, pd.Series, pd.Timestamp, pd.Timestamp]:
+    """The checked inputs of :func:`contact_plan`: usable channels, budget, classes, period."""
+    usable = _usable_channels(costs, channels, default_channel)
+    budget = _positive_budget(budget)
+    labels = _plan_classes(customers, cls, gaps)
+    start_t, end_t = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if end_t <= start_t:
+        raise ValueError(f"end ({end_t.date()}) must be after start ({start_t.date()}).")
+    _check_plan_labels(labels, cls, gaps)
+    return usable, budget, labels, start_t, end_t
+
+
+def _priority_order(
+    customers: pd.DataFrame, labels: pd.Series, scheme: str, class_names: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The customers in priority order (value largest first, class order, id) and their
+    class codes in that order."""
+    class_code = pd.Categorical(labels, categories=class_names).codes.astype(np.int64)
+    rank = np.asarray([_CLASS_ORDER[scheme].index(k) for k in class_names])[class_code]
+    ids = customers["customer_id"].to_numpy()
+    value = [-customers["value"].to_numpy(dtype=float)] if "value" in customers else []
+    order = np.lexsort([ids, rank, *value])  # by value (largest first), class order, id
+    return order, class_code[order]
+
+
+def _schedule(
+    gap: np.ndarray, class_code: np.ndarray, cost_each: np.ndarray, days: int, budget: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Contacts of customers in priority order: (customer position, day, cost) by date
+    within the budget, and the cost of the full plan."""
+    # stagger the first contact: position within the class, modulo the class's gap
+    offset = pd.Series(class_code).groupby(class_code).cumcount().to_numpy() % gap
+    n_each = np.maximum(0, -(-(days - offset) // gap))
+    rep = np.repeat(np.arange(len(gap)), n_each)
+    k = np.arange(len(rep)) - np.repeat(np.cumsum(n_each) - n_each, n_each)
+    day = offset[rep] + k * gap[rep]
+    cost = cost_each[rep]
+    spent = np.cumsum(cost)
+    full_cost = float(spent[-1]) if len(spent) else 0.0
+    cut = int(np.searchsorted(spent, budget + 1e-9, side="right"))
+    rep, day, cost = rep[:cut], day[:cut], cost[:cut]
+    final = np.lexsort([rep, day])  # by date, then priority
+    return rep[final], day[final], cost[final], full_cost
+
+
+def _plan_table(
+    ids: np.ndarray,
+    gap: np.ndarray,
+    class_code: np.ndarray,
+    chan_code: np.ndarray,
+    costs: dict[str, float],
+    cls: str,
+    class_names: list[str],
+    period: tuple[pd.Timestamp, pd.Timestamp],
+    budget: float,
+) -> pd.DataFrame:
+    """The scheduled contacts of customers in priority order as the plan table."""
+    start_t, end_t = period
+    cost_each = np.asarray(list(costs.values()), dtype=float)[chan_code]
+    rep, day, cost, full_cost = _schedule(
+        gap, class_code, cost_each, (end_t - start_t).days, budget
+    )
+    plan = pd.DataFrame({"customer_id": ids[rep],
+        "date": (start_t.to_datetime64() + day.astype("timedelta64[D]")).astype("datetime64[ns]"),
+        "channel": pd.Categorical.from_codes(chan_code[rep], list(costs)), "cost": cost,
+        cls: pd.Categorical.from_codes(class_code[rep], class_names), "priority": rep + 1})  # fmt: skip
+    dropped = int(len(ids) - len(np.unique(rep)))
+    plan.attrs.update(budget=budget, full_cost=full_cost, customers_dropped=dropped)
+    return plan
+
+
 def contact_plan(
     customers: pd.DataFrame,
     start: Any,
@@ -70,35 +201,15 @@ def contact_plan(
     """A contact plan (接触计划) for the days ``start`` ≤ date < ``end``.
 
     Every customer is contacted on their ``preferred_channel`` (``default_channel`` where
-    it is missing) every :func:`cadence_days` days of their class (SVCD: column ``svcd``;
-    ABC: column ``abc_class``), the first contact staggered over the first gap so that the
-    load spreads evenly. If the full plan costs more than ``budget``, customers are served
-    in order of priority — ``value`` (largest first) if that column exists, otherwise the
-    class order (Star, Volcano, Cow, Dog / A, B, C) — each with their contacts in date
-    order, and the plan stops before the contact that would exceed the budget. So the
-    plan **never exceeds the budget** and **never contacts a customer more often than the
-    cadence allows** (dropping contacts only makes gaps longer).
-
-    Parameters
-    ----------
-    customers:
-        ``customer_id``, the class column, optional ``preferred_channel`` and ``value``.
-    budget:
-        Money available for the period, > 0.
-    channel_costs:
-        Cost per contact by channel (default :data:`CHANNEL_COST`).
-    default_channel:
-        For customers without a preferred channel.
-    channels:
-        The channels the plan may use (default: all of ``channel_costs``); a customer whose
-        preferred channel is not among them gets ``default_channel``.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``date``, ``channel``, ``cost``, the class column and ``priority``
-        (1 = served first), sorted by date; ``.attrs`` has ``budget``, ``full_cost`` (the
-        plan without a budget) and ``customers_dropped``.
+    it is missing or not among ``channels``, default: all of ``channel_costs``, itself
+    default :data:`CHANNEL_COST`) every :func:`cadence_days` days of their class (SVCD:
+    column ``svcd``; ABC: column ``abc_class``), the first contact staggered over the
+    first gap. If the full plan costs more than ``budget`` (> 0), customers are served in
+    order of priority — ``value`` (largest first) if that column exists, otherwise the
+    class order (Star, Volcano, Cow, Dog / A, B, C) — and the plan stops before the
+    contact that would exceed it: it **never exceeds the budget** nor the cadence.
+    Returns ``customer_id``, ``date``, ``channel``, ``cost``, the class column and
+    ``priority`` (1 = first), by date; ``.attrs``: budget, full_cost, customers_dropped.
 
     >>> cust = pd.DataFrame({"customer_id": [1, 2], "svcd": ["Star", "Dog"],
     ...                      "preferred_channel": ["email", "hotline"]})
@@ -110,83 +221,18 @@ def contact_plan(
     """
     check_choice("scheme", scheme, ("svcd", "abc"))
     costs = dict(CHANNEL_COST if channel_costs is None else channel_costs)
-    usable = list(costs) if channels is None else list(channels)
-    unknown = [ch for ch in usable if ch not in costs]
-    if unknown:
-        raise ValueError(
-            f"channels has unknown channels {', '.join(map(repr, unknown))}; known: "
-            f"{', '.join(map(repr, costs))}."
-        )
-    check_choice("default_channel", default_channel, usable)
-    budget = _positive_budget(budget)
-    cls = _CLASS_COLUMN[scheme]
-    require_columns(customers, ["customer_id", cls], "customers")
-    if len(customers) == 0:
-        raise DataValidationError("The customers table is empty: there is nobody to plan for.")
-    if customers["customer_id"].duplicated().any():
-        raise DataValidationError(
-            "The customers table has repeated customer_id values; give one row per customer."
-        )
-    start_t, end_t = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    if end_t <= start_t:
-        raise ValueError(f"end ({end_t.date()}) must be after start ({start_t.date()}).")
-    gaps = cadence_days(scheme)
-    labels = customers[cls].astype(object)
-    bad = sorted({str(v) for v in labels.unique()} - set(gaps))
-    if bad:
-        raise DataValidationError(
-            f"The customers table's column {cls!r} has unknown classes {', '.join(repr(b) for b in bad[:5])}; "
-            f"expected {', '.join(repr(g) for g in gaps)}."
-        )
-    cats = list(costs)
-    if "preferred_channel" in customers:
-        _check_channels(customers["preferred_channel"], "preferred_channel", "customers", costs)
-        chan = customers["preferred_channel"].astype(object)
-        chan = chan.where(chan.notna() & chan.isin(usable), default_channel)
-    else:
-        chan = pd.Series(default_channel, index=customers.index, dtype=object)
-    chan_code = pd.Categorical(chan, categories=cats).codes.astype(np.int64)
+    cls, gaps = _CLASS_COLUMN[scheme], cadence_days(scheme)
+    checked = _plan_checks(
+        customers, cls, gaps, costs, channels, default_channel, budget, start, end
+    )
+    usable, budget, labels, start_t, end_t = checked
+    chan_code = _plan_channel_codes(customers, costs, usable, default_channel)
     class_names = list(gaps)
-    class_code = pd.Categorical(labels, categories=class_names).codes.astype(np.int64)
+    order, class_code = _priority_order(customers, labels, scheme, class_names)
+    ids, chan_code = customers["customer_id"].to_numpy()[order], chan_code[order]
     gap = np.asarray([gaps[k] for k in class_names])[class_code]
-    rank = np.asarray([_CLASS_ORDER[scheme].index(k) for k in class_names])[class_code]
-    ids = customers["customer_id"].to_numpy()
-    keys = [ids, rank] + (
-        [-customers["value"].to_numpy(dtype=float)] if "value" in customers else []
-    )
-    order = np.lexsort(keys)  # by value (largest first), then class order, then customer_id
-    ids, gap, class_code, chan_code = ids[order], gap[order], class_code[order], chan_code[order]
-    # stagger the first contact: position within the class, modulo the class's gap
-    offset = pd.Series(class_code).groupby(class_code).cumcount().to_numpy() % gap
-    days = (end_t - start_t).days
-    n_each = np.maximum(0, -(-(days - offset) // gap))
-    rep = np.repeat(np.arange(len(ids)), n_each)
-    k = np.arange(len(rep)) - np.repeat(np.cumsum(n_each) - n_each, n_each)
-    day = offset[rep] + k * gap[rep]
-    cost = np.asarray([costs[ch] for ch in cats], dtype=float)[chan_code[rep]]
-    spent = np.cumsum(cost)
-    full_cost = float(spent[-1]) if len(spent) else 0.0
-    cut = int(np.searchsorted(spent, budget + 1e-9, side="right"))
-    rep, day, cost = rep[:cut], day[:cut], cost[:cut]
-    final = np.lexsort([rep, day])  # by date, then priority
-    rep, day, cost = rep[final], day[final], cost[final]
-    plan = pd.DataFrame(
-        {
-            "customer_id": ids[rep],
-            "date": start_t.to_datetime64() + day.astype("timedelta64[D]"),
-            "channel": pd.Categorical.from_codes(chan_code[rep], cats),
-            "cost": cost,
-            cls: pd.Categorical.from_codes(class_code[rep], class_names),
-            "priority": rep + 1,
-        }
-    )
-    plan["date"] = plan["date"].astype("datetime64[ns]")
-    plan.attrs.update(
-        budget=budget,
-        full_cost=full_cost,
-        customers_dropped=int(len(ids) - len(np.unique(rep))),
-    )
-    return plan
+    return _plan_table(ids, gap, class_code, chan_code, costs, cls, class_names,
+                       (start_t, end_t), budget)  # fmt: skip
 
 
 def plan_summary(plan: pd.DataFrame, by: str = "svcd") -> pd.DataFrame:
@@ -213,6 +259,27 @@ def plan_summary(plan: pd.DataFrame, by: str = "svcd") -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- call centre
+
+
+def _follow_up_rows(leads: pd.DataFrame, cadence: dict[str, tuple[int, int]]) -> list[pd.DataFrame]:
+    """One table of planned calls per purchase timing and follow-up number."""
+    rows = []
+    for timing, (gap, length) in cadence.items():
+        part = leads[leads["purchase_timing"] == timing]
+        for k in range(1, length // gap + 1):
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "call_id": part["call_id"].to_numpy(),
+                        "customer_id": part["customer_id"].to_numpy(),
+                        "purchase_timing": timing,
+                        "follow_up": k,
+                        "date": part["timestamp"].dt.normalize().to_numpy()
+                        + pd.Timedelta(days=gap * k),
+                    }
+                )
+            )
+    return rows
 
 
 def follow_up_plan(
@@ -247,22 +314,7 @@ def follow_up_plan(
             f"The calls table's column 'purchase_timing' has unknown values {', '.join(repr(b) for b in bad[:5])} "
             f"for leads; expected {', '.join(repr(k) for k in cadence)}."
         )
-    rows = []
-    for timing, (gap, length) in cadence.items():
-        part = leads[leads["purchase_timing"] == timing]
-        for k in range(1, length // gap + 1):
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "call_id": part["call_id"].to_numpy(),
-                        "customer_id": part["customer_id"].to_numpy(),
-                        "purchase_timing": timing,
-                        "follow_up": k,
-                        "date": part["timestamp"].dt.normalize().to_numpy()
-                        + pd.Timedelta(days=gap * k),
-                    }
-                )
-            )
+    rows = _follow_up_rows(leads, cadence)
     cols = ["call_id", "customer_id", "purchase_timing", "follow_up", "date"]
     if not rows:
         return pd.DataFrame(columns=cols)
