@@ -196,6 +196,32 @@ def _route(calls: pd.DataFrame, dtruth: pd.DataFrame, rng, rules: CaseRules) -> 
     return calls
 
 
+def _after_sale_calls(
+    sales: pd.DataFrame, rng: np.random.Generator, rules: CaseRules
+) -> list[tuple]:
+    """A verification call after every sale and, sometimes, a satisfaction survey."""
+    rows: list[tuple] = []
+    for _, s in sales.iterrows():
+        rows.append(
+            (
+                s["caller_id"],
+                pd.NA,
+                s["date"] + pd.Timedelta(days=float(rng.uniform(1, 7))),
+                "verification",
+            )
+        )
+        if rng.random() < rules.p_survey:
+            rows.append(
+                (
+                    s["caller_id"],
+                    pd.NA,
+                    s["date"] + pd.Timedelta(days=float(rng.uniform(25, 40))),
+                    "survey",
+                )
+            )
+    return rows
+
+
 def _leads_and_sales(calls, callers, rng, rules: CaseRules):
     """Follow-ups of the captured leads, purchases and the after-sale calls."""
     leads = calls[calls["lead_id"].notna()].merge(
@@ -227,24 +253,7 @@ def _leads_and_sales(calls, callers, rng, rules: CaseRules):
             )
     sales = pd.DataFrame({"caller_id": leads["caller_id"][bought], "dealer_id": leads["dealer_id"][bought],
                           "model": leads["model"][bought], "date": buy_at[bought].dt.floor("min")})  # fmt: skip
-    for _, s in sales.iterrows():
-        rows.append(
-            (
-                s["caller_id"],
-                pd.NA,
-                s["date"] + pd.Timedelta(days=float(rng.uniform(1, 7))),
-                "verification",
-            )
-        )
-        if rng.random() < rules.p_survey:
-            rows.append(
-                (
-                    s["caller_id"],
-                    pd.NA,
-                    s["date"] + pd.Timedelta(days=float(rng.uniform(25, 40))),
-                    "survey",
-                )
-            )
+    rows.extend(_after_sale_calls(sales, rng, rules))
     fu = pd.DataFrame(rows, columns=["caller_id", "lead_id", "timestamp", "kind"])
     fu = fu[fu["timestamp"] < _END]
     sales = sales[sales["date"] < _END]

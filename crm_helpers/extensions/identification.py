@@ -194,12 +194,11 @@ def _messy_email(email: str, rng: np.random.Generator) -> str:
     return email
 
 
-def simulate_customer_records(
+def _record_owners(
     customers: pd.DataFrame, end: pd.Timestamp, rng: np.random.Generator
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Messy records of ``customers`` (customer_id, name, phone, email, gender,
-    birth_year, city_zh, join_date, acquisition_channel, card_number) and their truth
-    (record_id, customer_id); see the module docstring."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How many records each customer leaves: the owner (position), source code and time
+    (ns) of every record, the first one at joining through the acquisition channel."""
     n = len(customers)
     k = np.minimum(1 + rng.poisson(_EXTRA_RECORDS, size=n), _MAX_RECORDS)
     owner = np.repeat(np.arange(n), k)
@@ -214,13 +213,28 @@ def simulate_customer_records(
     t = join[owner] + rng.random(len(owner)) * (end_ns - join[owner])
     t = np.where(first, join[owner], t).astype("int64")
 
+    return owner, src, t
+
+
+def _kept_fields(src: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Records × fields: which fields each record has (at least one identifying field)."""
     rates = FIELD_RATES.to_numpy()[src]  # records × fields
     keep = rng.random(rates.shape) < rates
     fields = list(FIELD_RATES.columns)
     ident = [fields.index(f) for f in ("name", "phone", "email", "card_number")]
     none = ~keep[:, ident].any(axis=1)
     keep[none, fields.index("phone")] = True  # nobody signs up with nothing at all
+    return keep
 
+
+def _messy_fields(
+    customers: pd.DataFrame,
+    owner: np.ndarray,
+    src_name: np.ndarray,
+    keep: np.ndarray,
+    rng: np.random.Generator,
+) -> dict[str, object]:
+    """The messy values of every record: name, phone, email, city, birth year, gender."""
     names = customers["name"].astype("str").to_numpy()
     phones = customers["phone"].astype("str").to_numpy()
     emails = customers["email"].astype("str").to_numpy()
@@ -228,7 +242,6 @@ def simulate_customer_records(
     genders = customers["gender"].astype("str").to_numpy()
     births = customers["birth_year"].to_numpy()
     cards = customers["card_number"].astype("str").to_numpy()
-    src_name = np.array(src_codes)[src]
 
     rec_name, rec_phone, rec_email, rec_city = [], [], [], []
     for j, i in enumerate(owner):
@@ -244,6 +257,15 @@ def simulate_customer_records(
     gender_zh = np.where(genders[owner] == "F", "女", "男")
     gender = np.where(np.isin(src_name, ["store", "call_centre"]), gender_zh, genders[owner])
 
+    return {"name": rec_name, "phone": rec_phone, "email": rec_email, "city": rec_city,
+            "birth": birth, "gender": gender, "cards": cards}  # fmt: skip
+
+
+def _records_frame(
+    owner: np.ndarray, src_name: np.ndarray, t: np.ndarray, keep: np.ndarray, v: dict
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The records table in time order, and that order."""
+    src_codes = list(SOURCES)
     order = np.argsort(t, kind="stable")
     rid = np.arange(1, len(owner) + 1, dtype="int64")
 
@@ -259,16 +281,31 @@ def simulate_customer_records(
                 [SOURCES[s] for s in src_name[order]], categories=list(SOURCES.values())
             ),
             "created_at": pd.to_datetime(t[order] - t[order] % 10**9, unit="ns"),
-            "name": col(rec_name, keep[:, 0]),
-            "phone": col(rec_phone, keep[:, 1]),
-            "email": col(rec_email, keep[:, 2]),
-            "gender": col(gender, keep[:, 3]),
-            "birth_year": pd.array(np.where(keep[:, 4], birth, 0)[order], dtype="Int64"),
-            "city": col(rec_city, keep[:, 5]),
-            "card_number": col(cards[owner], keep[:, 6]),
+            "name": col(v["name"], keep[:, 0]),
+            "phone": col(v["phone"], keep[:, 1]),
+            "email": col(v["email"], keep[:, 2]),
+            "gender": col(v["gender"], keep[:, 3]),
+            "birth_year": pd.array(np.where(keep[:, 4], v["birth"], 0)[order], dtype="Int64"),
+            "city": col(v["city"], keep[:, 5]),
+            "card_number": col(v["cards"][owner], keep[:, 6]),
         }
     )
     records["birth_year"] = records["birth_year"].mask(~keep[order, 4])
+    return records, order
+
+
+def simulate_customer_records(
+    customers: pd.DataFrame, end: pd.Timestamp, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Messy records of ``customers`` (customer_id, name, phone, email, gender,
+    birth_year, city_zh, join_date, acquisition_channel, card_number) and their truth
+    (record_id, customer_id); see the module docstring."""
+    owner, src, t = _record_owners(customers, end, rng)
+    keep = _kept_fields(src, rng)
+    src_name = np.array(list(SOURCES))[src]
+    values = _messy_fields(customers, owner, src_name, keep, rng)
+    records, order = _records_frame(owner, src_name, t, keep, values)
+    rid = records["record_id"].to_numpy()
     truth = pd.DataFrame(
         {"record_id": rid, "customer_id": customers["customer_id"].to_numpy()[owner][order]}
     )
