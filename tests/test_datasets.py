@@ -562,7 +562,8 @@ def _ast_package_imports(source: str) -> set[str]:
             node.level == 1 or (node.level == 0 and mod.startswith("crm_helpers"))
         ):
             continue
-        found.update(n for n in [mod.split(".")[-1], *(a.name for a in node.names)] if n)
+        names = [mod.split(".")[-1], *(a.name for a in node.names)]
+        found.update(n for n in names if n and n != "*")  # ``import *`` names no module
     return found
 
 

@@ -1,0 +1,283 @@
+"""A simulated full-membership retailer (全会员制零售商) with a known ground truth.
+
+Every customer is a member, so every receipt carries a member id. The data are generated
+from stated models, and the truth is returned beside them, so any analysis in the course
+can be checked against what really generated the data:
+
+* **Latent segments** (潜在客户群): each customer belongs to one of a few segments
+  (:data:`DEFAULT_SEGMENTS`); the segment sets the parameters below, the category mix,
+  the channel mix and the taste for promotions.
+* **Purchases and dropout — a BG/NBD process** (Fader, Hardie & Lee 2005). The first
+  purchase is on the join date. While alive, a customer buys at a Poisson rate
+  λ ~ Gamma(r, α) per week; after every repeat purchase they drop out for good with
+  probability p ~ Beta(a, b) (as in BG/NBD, nobody drops out at the first purchase). Members who join but never buy (prospects,
+  潜在客户) are a stated share.
+* **Spend — a Gamma-Gamma model** (Fader & Hardie 2013): a receipt's value is
+  Gamma(p, ν) with ν ~ Gamma(q, γ) per customer, so the customer's mean spend is p/ν.
+  The receipt is then filled with products whose quantities add up to about that value.
+* **Seasonality** (季节性): the buying rate is scaled by hour of day, day of week, month,
+  and festivals (Spring Festival, 618, Singles' Day, ...); time runs on a seasonal clock,
+  so the BG/NBD process holds exactly in "operational time".
+* **Planted product affinities** (商品关联): buying from one sub-category adds a given
+  product with a given probability (beer → peanuts, pasta → pasta sauce, ...); the
+  basket chapter recovers them.
+
+The tables are plain DataFrames in :attr:`Retailer.tables`; the truth is in
+:attr:`Retailer.truth`. Later chapters add tables (contacts, campaigns, complaints,
+surveys, points, ...) with :func:`register_table`, each drawn from its own random stream so
+that adding a table never changes the ones already there.
+
+Example
+-------
+>>> shop = simulate_retailer(n_customers=300, seed=1)
+>>> sorted(shop.tables)
+['customers', 'lines', 'products', 'receipts', 'stores']
+>>> tx = shop.transactions()
+>>> bool(tx["amount"].gt(0).all() and tx["customer_id"].notna().all())
+True
+>>> simulate_retailer(n_customers=300, seed=1).transactions().equals(tx)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+# Every name of the former single module stays importable from here (re-exports).
+from ._config import (  # noqa: F401
+    DEFAULT_SEGMENTS,
+    SCALES,
+    WEEK,
+    Segment,
+    SimulationConfig,
+    _check_config,
+    _rng,
+)
+from ._people import _customers, _products, _stores
+from ._purchases import (  # noqa: F401
+    _best_seller,
+    _channels,
+    _lines,
+    _pick_products,
+    _purchase_times,
+    _seasonal_clock,
+    _to_datetime_s,
+)
+from ._retailer import (  # noqa: F401
+    _EXTENSIONS,
+    Retailer,
+    TableResult,
+    _load_extensions,
+    register_table,
+    registered_tables,
+)
+from ._truth import _affinity_truth, _seasonality_truth, seasonality_profile  # noqa: F401
+
+__all__ = [
+    "Segment",
+    "DEFAULT_SEGMENTS",
+    "SCALES",
+    "SimulationConfig",
+    "Retailer",
+    "simulate_retailer",
+    "register_table",
+    "registered_tables",
+]
+
+
+def simulate_retailer(
+    n_customers: int | str = 5_000,
+    seed: int = 7,
+    *,
+    start: str = "2023-01-01",
+    end: str = "2025-12-31",
+    segments: Iterable[Segment] | None = None,
+    prospect_share: float = 0.08,
+    extras: Iterable[str] = (),
+    progress: bool = False,
+) -> Retailer:
+    """Generate the simulated membership retailer.
+
+    Parameters
+    ----------
+    n_customers:
+        The one scale parameter: the number of members, or a named scale
+        (``"tiny"`` 500, ``"classroom"`` 5,000, ``"small"`` 20,000, ``"medium"`` 200,000,
+        ``"large"`` 1,000,000 — about 10 M receipt lines).
+    seed:
+        Same seed, same data.
+    start, end:
+        The first and last day of the simulated history.
+    segments:
+        The latent segments and their generating parameters (default
+        :data:`DEFAULT_SEGMENTS`); shares must add up to 1.
+    prospect_share:
+        Share of members who join but never buy.
+    extras:
+        Registered extra tables to add (see :func:`register_table`).
+    progress:
+        Show a progress bar over the generation steps (for large scales).
+
+    Returns
+    -------
+    Retailer
+        ``tables``: customers, products, stores, receipts, lines; ``truth``: customers
+        (segment, rate λ per week, dropout p, spend ν and mean spend, alive at the end,
+        dropout time), segments, affinities, seasonality.
+
+    >>> shop = simulate_retailer("tiny", seed=2)
+    >>> len(shop.customers)
+    500
+    >>> set(shop.truth["customers"]["segment"]) <= {s.name for s in DEFAULT_SEGMENTS}
+    True
+    """
+    if isinstance(n_customers, str):
+        if n_customers not in SCALES:
+            raise ValueError(
+                f"n_customers must be a number or one of the scales "
+                f"{', '.join(repr(s) for s in SCALES)}; got {n_customers!r}."
+            )
+        n_customers = SCALES[n_customers]
+    cfg = SimulationConfig(
+        n_customers=int(n_customers) if isinstance(n_customers, int | np.integer) else n_customers,
+        seed=int(seed),
+        start=str(pd.Timestamp(start).date()),
+        end=str(pd.Timestamp(end).date()),
+        segments=tuple(segments) if segments is not None else DEFAULT_SEGMENTS,
+        prospect_share=prospect_share,
+    )
+    _check_config(cfg)
+    steps = ["customers", "purchases", "baskets", "tables"]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(steps), desc="simulating retailer", unit="step")
+
+    def step(name: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+    shop = _generate(cfg, step)
+    if bar is not None:
+        bar.close()
+    extras = tuple(extras)
+    return shop.with_tables(*extras) if extras else shop
+
+
+def _generate(cfg: SimulationConfig, step: Callable[[str], None]) -> Retailer:
+    n = cfg.n_customers
+    segs = cfg.segments
+    start = pd.Timestamp(cfg.start)
+    end = pd.Timestamp(cfg.end) + pd.Timedelta(days=1)
+    grid, clock = _seasonal_clock(start, end)
+
+    # --- customers: segment, join time (on the seasonal clock), latent traits
+    rng = _rng(cfg.seed, "customers")
+    share = np.array([s.share for s in segs])
+    seg = rng.choice(len(segs), size=n, p=share / share.sum())
+    # joins spread over the period, slightly front-loaded (an established member base)
+    u_join = rng.beta(0.8, 1.2, size=n) * clock[-1] * 0.97
+    join_ns = np.interp(u_join, clock, grid).astype("int64")
+    prm = {k: np.array([getattr(s, k) for s in segs])[seg] for k in "r alpha a b p q gamma".split()}
+    lam = rng.gamma(prm["r"], 1.0 / prm["alpha"])
+    p_drop = rng.beta(prm["a"], prm["b"])
+    nu = rng.gamma(prm["q"], 1.0 / prm["gamma"])
+    buyer = rng.random(n) >= cfg.prospect_share
+    customers = _customers(cfg, rng, seg, join_ns)
+    step("customers")
+
+    # --- purchases: BG/NBD on the seasonal clock
+    rng = _rng(cfg.seed, "purchases")
+    horizon = clock[-1] - u_join  # operational weeks from joining to the end
+    owner, t_op, x, alive = _purchase_times(rng, lam, p_drop, horizon, buyer)
+    first_owner = np.flatnonzero(buyer)
+    r_owner = np.concatenate([first_owner, owner])
+    r_time = np.concatenate([u_join[first_owner], u_join[owner] + t_op])
+    r_ns = np.interp(r_time, clock, grid).astype("int64")
+    r_ns = np.maximum(r_ns, join_ns[r_owner])  # the first receipt is at joining, never before
+    order = np.argsort(r_ns, kind="stable")
+    r_owner, r_ns = r_owner[order], r_ns[order]
+    n_r = len(r_owner)
+    # dropout time: just after the last purchase for those not alive at the end
+    last_ns = np.full(n, np.iinfo("int64").min)
+    np.maximum.at(last_ns, r_owner, r_ns)
+    step("purchases")
+
+    # --- baskets: value (Gamma-Gamma), channel, lines, products, affinities
+    rng = _rng(cfg.seed, "baskets")
+    products = _products(cfg, _rng(cfg.seed, "products"))
+    stores = _stores()
+    value = rng.gamma(prm["p"][r_owner], 1.0 / nu[r_owner])
+    channel, store = _channels(cfg, rng, seg, customers, stores, r_owner)
+    lines = _lines(cfg, rng, seg[r_owner], value, products)
+    step("baskets")
+
+    receipts = pd.DataFrame(
+        {
+            "receipt_id": np.arange(1, n_r + 1, dtype="int64"),
+            "customer_id": customers["customer_id"].to_numpy()[r_owner],
+            "timestamp": _to_datetime_s(r_ns),
+            "channel": pd.Categorical.from_codes(channel, ["store", "online", "app"]),
+            "store_id": pd.Categorical.from_codes(store, stores["store_id"].tolist()),
+        }
+    )
+    totals = np.bincount(lines["receipt_id"].to_numpy() - 1, weights=lines["amount"], minlength=n_r)
+    receipts["total"] = np.round(totals, 2)
+    receipts["n_lines"] = np.bincount(lines["receipt_id"].to_numpy() - 1, minlength=n_r)
+
+    truth_customers = pd.DataFrame(
+        {
+            "customer_id": customers["customer_id"],
+            "segment": pd.Categorical.from_codes(seg, [s.name for s in segs]),
+            "is_prospect": ~buyer,
+            "rate_per_week": lam,
+            "dropout_p": p_drop,
+            "spend_nu": nu,
+            "mean_spend": prm["p"] / nu,
+            "repeat_purchases": x,
+            "alive_at_end": alive,
+            "dropout_time": pd.Series(_to_datetime_s(np.maximum(last_ns, 0))).where(buyer & ~alive),
+            "T_weeks": (end.value - join_ns) / WEEK.value,
+        }
+    )
+    seg_table = pd.DataFrame(
+        [
+            {
+                "segment": s.name,
+                "segment_zh": s.name_zh,
+                "share": s.share,
+                "r": s.r,
+                "alpha": s.alpha,
+                "a": s.a,
+                "b": s.b,
+                "p": s.p,
+                "q": s.q,
+                "gamma": s.gamma,
+                "mean_rate_per_week": s.mean_rate,
+                "mean_dropout": s.mean_dropout,
+                "mean_spend": s.mean_spend,
+                "promo_share": s.promo_share,
+            }
+            for s in segs
+        ]
+    )
+    step("tables")
+    tables = {
+        "customers": customers,
+        "products": products.drop(columns="popularity"),
+        "stores": stores,
+        "receipts": receipts,
+        "lines": lines,
+    }
+    truth = {
+        "customers": truth_customers,
+        "segments": seg_table,
+        "affinities": _affinity_truth(cfg, products),
+        "seasonality": _seasonality_truth(),
+    }
+    return Retailer(tables, truth, cfg)
