@@ -41,7 +41,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,8 @@ from ._config import (  # noqa: F401
     _check_config,
     _rng,
 )
-from ._people import _customers, _products, _stores
+from ._generate import _generate, _members, _receipt_times  # noqa: F401
+from ._people import _customers, _products, _stores  # noqa: F401
 from ._purchases import (  # noqa: F401
     _best_seller,
     _channels,
@@ -167,117 +168,3 @@ def simulate_retailer(
         bar.close()
     extras = tuple(extras)
     return shop.with_tables(*extras) if extras else shop
-
-
-def _generate(cfg: SimulationConfig, step: Callable[[str], None]) -> Retailer:
-    n = cfg.n_customers
-    segs = cfg.segments
-    start = pd.Timestamp(cfg.start)
-    end = pd.Timestamp(cfg.end) + pd.Timedelta(days=1)
-    grid, clock = _seasonal_clock(start, end)
-
-    # --- customers: segment, join time (on the seasonal clock), latent traits
-    rng = _rng(cfg.seed, "customers")
-    share = np.array([s.share for s in segs])
-    seg = rng.choice(len(segs), size=n, p=share / share.sum())
-    # joins spread over the period, slightly front-loaded (an established member base)
-    u_join = rng.beta(0.8, 1.2, size=n) * clock[-1] * 0.97
-    join_ns = np.interp(u_join, clock, grid).astype("int64")
-    prm = {k: np.array([getattr(s, k) for s in segs])[seg] for k in "r alpha a b p q gamma".split()}
-    lam = rng.gamma(prm["r"], 1.0 / prm["alpha"])
-    p_drop = rng.beta(prm["a"], prm["b"])
-    nu = rng.gamma(prm["q"], 1.0 / prm["gamma"])
-    buyer = rng.random(n) >= cfg.prospect_share
-    customers = _customers(cfg, rng, seg, join_ns)
-    step("customers")
-
-    # --- purchases: BG/NBD on the seasonal clock
-    rng = _rng(cfg.seed, "purchases")
-    horizon = clock[-1] - u_join  # operational weeks from joining to the end
-    owner, t_op, x, alive = _purchase_times(rng, lam, p_drop, horizon, buyer)
-    first_owner = np.flatnonzero(buyer)
-    r_owner = np.concatenate([first_owner, owner])
-    r_time = np.concatenate([u_join[first_owner], u_join[owner] + t_op])
-    r_ns = np.interp(r_time, clock, grid).astype("int64")
-    r_ns = np.maximum(r_ns, join_ns[r_owner])  # the first receipt is at joining, never before
-    order = np.argsort(r_ns, kind="stable")
-    r_owner, r_ns = r_owner[order], r_ns[order]
-    n_r = len(r_owner)
-    # dropout time: just after the last purchase for those not alive at the end
-    last_ns = np.full(n, np.iinfo("int64").min)
-    np.maximum.at(last_ns, r_owner, r_ns)
-    step("purchases")
-
-    # --- baskets: value (Gamma-Gamma), channel, lines, products, affinities
-    rng = _rng(cfg.seed, "baskets")
-    products = _products(cfg, _rng(cfg.seed, "products"))
-    stores = _stores()
-    value = rng.gamma(prm["p"][r_owner], 1.0 / nu[r_owner])
-    channel, store = _channels(cfg, rng, seg, customers, stores, r_owner)
-    lines = _lines(cfg, rng, seg[r_owner], value, products)
-    step("baskets")
-
-    receipts = pd.DataFrame(
-        {
-            "receipt_id": np.arange(1, n_r + 1, dtype="int64"),
-            "customer_id": customers["customer_id"].to_numpy()[r_owner],
-            "timestamp": _to_datetime_s(r_ns),
-            "channel": pd.Categorical.from_codes(channel, ["store", "online", "app"]),
-            "store_id": pd.Categorical.from_codes(store, stores["store_id"].tolist()),
-        }
-    )
-    totals = np.bincount(lines["receipt_id"].to_numpy() - 1, weights=lines["amount"], minlength=n_r)
-    receipts["total"] = np.round(totals, 2)
-    receipts["n_lines"] = np.bincount(lines["receipt_id"].to_numpy() - 1, minlength=n_r)
-
-    truth_customers = pd.DataFrame(
-        {
-            "customer_id": customers["customer_id"],
-            "segment": pd.Categorical.from_codes(seg, [s.name for s in segs]),
-            "is_prospect": ~buyer,
-            "rate_per_week": lam,
-            "dropout_p": p_drop,
-            "spend_nu": nu,
-            "mean_spend": prm["p"] / nu,
-            "repeat_purchases": x,
-            "alive_at_end": alive,
-            "dropout_time": pd.Series(_to_datetime_s(np.maximum(last_ns, 0))).where(buyer & ~alive),
-            "T_weeks": (end.value - join_ns) / WEEK.value,
-        }
-    )
-    seg_table = pd.DataFrame(
-        [
-            {
-                "segment": s.name,
-                "segment_zh": s.name_zh,
-                "share": s.share,
-                "r": s.r,
-                "alpha": s.alpha,
-                "a": s.a,
-                "b": s.b,
-                "p": s.p,
-                "q": s.q,
-                "gamma": s.gamma,
-                "mean_rate_per_week": s.mean_rate,
-                "mean_dropout": s.mean_dropout,
-                "mean_spend": s.mean_spend,
-                "promo_share": s.promo_share,
-            }
-            for s in segs
-        ]
-    )
-    step("tables")
-    tables = {
-        "customers": customers,
-        "products": products.drop(columns="popularity"),
-        "stores": stores,
-        "receipts": receipts,
-        "lines": lines,
-    }
-    truth = {
-        "customers": truth_customers,
-        "segments": seg_table,
-        "affinities": _affinity_truth(cfg, products),
-        "seasonality": _seasonality_truth(),
-    }
-    return Retailer(tables, truth, cfg)
