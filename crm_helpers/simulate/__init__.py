@@ -41,7 +41,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -122,12 +122,9 @@ def simulate_retailer(
     progress:
         Show a progress bar over the generation steps (for large scales).
 
-    Returns
-    -------
-    Retailer
-        ``tables``: customers, products, stores, receipts, lines; ``truth``: customers
-        (segment, rate λ per week, dropout p, spend ν and mean spend, alive at the end,
-        dropout time), segments, affinities, seasonality.
+    Returns the :class:`Retailer`: ``tables`` customers, products, stores, receipts, lines;
+    ``truth`` customers (segment, rate λ per week, dropout p, spend ν and mean spend, alive at
+    the end, dropout time), segments, affinities, seasonality.
 
     >>> shop = simulate_retailer("tiny", seed=2)
     >>> len(shop.customers)
@@ -135,6 +132,23 @@ def simulate_retailer(
     >>> set(shop.truth["customers"]["segment"]) <= {s.name for s in DEFAULT_SEGMENTS}
     True
     """
+    cfg = _make_config(n_customers, seed, start, end, segments, prospect_share)
+    step, close = _progress_steps(progress)
+    shop = _generate(cfg, step)
+    close()
+    extras = tuple(extras)
+    return shop.with_tables(*extras) if extras else shop
+
+
+def _make_config(
+    n_customers: int | str,
+    seed: int,
+    start: str,
+    end: str,
+    segments: Iterable[Segment] | None,
+    prospect_share: float,
+) -> SimulationConfig:
+    """The checked config of :func:`simulate_retailer` (a named scale made a number)."""
     if isinstance(n_customers, str):
         if n_customers not in SCALES:
             raise ValueError(
@@ -151,6 +165,11 @@ def simulate_retailer(
         prospect_share=prospect_share,
     )
     _check_config(cfg)
+    return cfg
+
+
+def _progress_steps(progress: bool) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A step callback and a closer: a progress bar over the generation steps, or nothing."""
     steps = ["customers", "purchases", "baskets", "tables"]
     bar = None
     if progress:
@@ -163,8 +182,8 @@ def simulate_retailer(
             bar.set_postfix_str(name)
             bar.update(1)
 
-    shop = _generate(cfg, step)
-    if bar is not None:
-        bar.close()
-    extras = tuple(extras)
-    return shop.with_tables(*extras) if extras else shop
+    def close() -> None:
+        if bar is not None:
+            bar.close()
+
+    return step, close

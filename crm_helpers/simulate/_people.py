@@ -100,16 +100,11 @@ def _str(arr: pa.Array) -> pd.api.extensions.ExtensionArray:
     return pd.array(arr, dtype="str")
 
 
-def _customers(
-    cfg: SimulationConfig,
-    rng: np.random.Generator,
-    seg: np.ndarray,
-    join_ns: np.ndarray,
-) -> pd.DataFrame:
-    """Member master data: names, contacts, card numbers (with a Luhn check digit),
-    demographics (birth year and income depend on the segment), city, join time."""
-    n = cfg.n_customers
-    ids = np.arange(100_001, 100_001 + n, dtype="int64")
+def _names_and_contacts(
+    rng: np.random.Generator, ids: np.ndarray
+) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Chinese names, e-mail addresses (pinyin) and mobile numbers of the members ``ids``."""
+    n = ids.size
     sur = rng.integers(len(cat.SURNAMES), size=n)
     g1 = rng.integers(len(cat.GIVEN_CHARS), size=n)
     g2 = np.where(
@@ -127,12 +122,32 @@ def _customers(
     prefix = _pick(["13", "15", "17", "18", "19"], rng.integers(5, size=n))
     body = (np.arange(n, dtype="int64") * 387_420_489 + int(rng.integers(10**9))) % 10**9
     phone = _join(prefix, _digits(body, 9))
+    return name, email, phone
+
+
+def _card_numbers(ids: np.ndarray) -> pa.Array:
+    """Membership card numbers: 8860, the 11-digit id, and a Luhn check digit."""
+    n = ids.size
     card_body = np.stack(
         [np.full(n, 8), np.full(n, 8), np.full(n, 6), np.full(n, 0)]
         + [(ids // 10**k) % 10 for k in range(10, -1, -1)],
         axis=1,
     )
-    card = _join("8860", _digits(ids, 11), _digits(_luhn_digit(card_body), 1))
+    return _join("8860", _digits(ids, 11), _digits(_luhn_digit(card_body), 1))
+
+
+def _customers(
+    cfg: SimulationConfig,
+    rng: np.random.Generator,
+    seg: np.ndarray,
+    join_ns: np.ndarray,
+) -> pd.DataFrame:
+    """Member master data: names, contacts, card numbers (with a Luhn check digit),
+    demographics (birth year and income depend on the segment), city, join time."""
+    n = cfg.n_customers
+    ids = np.arange(100_001, 100_001 + n, dtype="int64")
+    name, email, phone = _names_and_contacts(rng, ids)
+    card = _card_numbers(ids)
     city_w = np.array([c[4] for c in cat.CITIES])
     city_idx = rng.choice(len(cat.CITIES), size=n, p=city_w / city_w.sum())
     regions = list(dict.fromkeys(c[2] for c in cat.CITIES))

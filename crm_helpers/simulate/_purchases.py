@@ -124,6 +124,55 @@ def _channels(
     return channel, store
 
 
+def _line_categories(
+    cfg: SimulationConfig, rng: np.random.Generator, seg_l: np.ndarray, n_cats: int
+) -> np.ndarray:
+    """Each line's category, drawn from its customer's segment's weights."""
+    cats = [c[0] for c in cat.CATEGORIES]
+    line_cat = np.empty(seg_l.size, dtype="int64")
+    u = rng.random(seg_l.size)
+    for si, s in enumerate(cfg.segments):
+        w = np.array([s.category_weights.get(c, 0.0) for c in cats])
+        sel = seg_l == si
+        line_cat[sel] = np.searchsorted(np.cumsum(w) / w.sum(), u[sel], side="right")
+    return np.minimum(line_cat, n_cats - 1)
+
+
+def _add_affinities(
+    cfg: SimulationConfig,
+    rng: np.random.Generator,
+    products: pd.DataFrame,
+    lines: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Planted affinities: an antecedent line adds the consequent's best seller (one unit)."""
+    rid, sku, budget = lines
+    sub = products["subcategory"].to_numpy()
+    add_r, add_sku = [], []
+    for ante, cons, prob in cfg.affinities:
+        ante_mask = np.isin(sku, np.flatnonzero(sub == ante))
+        target = _best_seller(products, cons)
+        hit = ante_mask & (rng.random(rid.size) < prob)
+        add_r.append(rid[hit])
+        add_sku.append(np.full(int(hit.sum()), target))
+    add_sku_all = np.concatenate(add_sku)
+    budget = np.concatenate([budget, products["price"].to_numpy()[add_sku_all]])
+    return np.concatenate([rid, *add_r]), np.concatenate([sku, add_sku_all]), budget
+
+
+def _merge_repeats(
+    rid: np.ndarray, sku: np.ndarray, budget: np.ndarray, n_products: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One line per product per receipt: merge repeats, adding up their budgets."""
+    key = rid * n_products + sku
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.concatenate([[True], key[1:] != key[:-1]])
+    starts = np.flatnonzero(first)
+    budget = np.add.reduceat(budget[order], starts)
+    key = key[starts]
+    return key // n_products, key % n_products, budget
+
+
 def _lines(
     cfg: SimulationConfig,
     rng: np.random.Generator,
@@ -136,46 +185,16 @@ def _lines(
     k = 1 + rng.poisson(np.minimum(value * cfg.lines_per_yuan, cfg.max_lines - 1))
     k = np.minimum(k, cfg.max_lines)
     rid = np.repeat(np.arange(n_r), k)
-    n_l = rid.size
-    seg_l = seg_r[rid]
-    # category per line from the segment's weights
-    cats = [c[0] for c in cat.CATEGORIES]
-    line_cat = np.empty(n_l, dtype="int64")
-    u = rng.random(n_l)
-    for si, s in enumerate(cfg.segments):
-        w = np.array([s.category_weights.get(c, 0.0) for c in cats])
-        sel = seg_l == si
-        line_cat[sel] = np.searchsorted(np.cumsum(w) / w.sum(), u[sel], side="right")
-    line_cat = np.minimum(line_cat, len(cats) - 1)
+    n_cats = len(cat.CATEGORIES)
+    line_cat = _line_categories(cfg, rng, seg_r[rid], n_cats)
     # the receipt's value is split over its lines (Dirichlet(1) shares): each line's budget
-    w = rng.exponential(size=n_l)
+    w = rng.exponential(size=rid.size)
     budget = value[rid] * w / np.bincount(rid, weights=w, minlength=n_r)[rid]
-    sku = _pick_products(rng, products, line_cat, budget, len(cats))
-    # planted affinities: an antecedent line adds the consequent's best seller (one unit)
-    sub = products["subcategory"].to_numpy()
-    price_all = products["price"].to_numpy()
-    add_r, add_sku = [], []
-    for ante, cons, prob in cfg.affinities:
-        ante_mask = np.isin(sku, np.flatnonzero(sub == ante))
-        target = _best_seller(products, cons)
-        hit = ante_mask & (rng.random(n_l) < prob)
-        add_r.append(rid[hit])
-        add_sku.append(np.full(int(hit.sum()), target))
-    add_sku_all = np.concatenate(add_sku)
-    rid = np.concatenate([rid, *add_r])
-    sku = np.concatenate([sku, add_sku_all])
-    budget = np.concatenate([budget, price_all[add_sku_all]])
-    # one line per product per receipt: merge repeats, adding up their budgets
-    key = rid * len(products) + sku
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    first = np.concatenate([[True], key[1:] != key[:-1]])
-    starts = np.flatnonzero(first)
-    budget = np.add.reduceat(budget[order], starts)
-    key = key[starts]
-    rid, sku = key // len(products), key % len(products)
+    sku = _pick_products(rng, products, line_cat, budget, n_cats)
+    rid, sku, budget = _add_affinities(cfg, rng, products, (rid, sku, budget))
+    rid, sku, budget = _merge_repeats(rid, sku, budget, len(products))
     n_l = rid.size
-    price = price_all[sku]
+    price = products["price"].to_numpy()[sku]
     # promotions: a discounted line buys more units for the same budget
     promo = np.array([s.promo_share for s in cfg.segments])[seg_r[rid]]
     on_promo = rng.random(n_l) < promo
