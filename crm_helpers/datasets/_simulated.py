@@ -186,12 +186,17 @@ def load_retailer(
     if folder.is_dir() and _read_key(folder) == key:
         return Retailer.from_parquet(folder)
     retailer = simulate_retailer(n_customers=n_customers, seed=seed, **kwargs)
+    _try_write_cache(retailer, folder, key)
+    return retailer
+
+
+def _try_write_cache(retailer: Retailer, folder: Path, key: dict[str, str]) -> None:
+    """Cache the retailer, or warn (for the caller of :func:`load_retailer`) if it can't."""
     try:
         _write_cache(retailer, folder, key)
     except OSError as err:  # a read-only repository, a full disk: still return the data
         warnings.warn(
             f"Could not cache the simulated retailer in {folder} ({err}). Set CRM_CACHE_DIR "
             "to a writable folder, or pass cache=False.",
-            stacklevel=2,
+            stacklevel=3,
         )
-    return retailer

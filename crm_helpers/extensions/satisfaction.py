@@ -183,11 +183,11 @@ def _store_receipts(shop: Retailer, rate: float, rng: np.random.Generator) -> pd
     return out.reset_index(drop=True)
 
 
-def simulate_surveys(
-    shop: Retailer, rng: np.random.Generator, rules: SurveyRules = SURVEY_RULES
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The survey responses and their truth (see the module docstring)."""
-    base = _store_receipts(shop, rules.response_rate, rng)
+def _survey_scores(
+    shop: Retailer, base: pd.DataFrame, rng: np.random.Generator, rules: SurveyRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attribute scores 1–10: base mean + store effect + customer halo and segment shift +
+    noise; and the base means."""
     n = len(base)
     stores = np.sort(shop.stores.loc[shop.stores["channel"] == "store", "store_id"].to_numpy())
     n_att = len(ATTRIBUTES)
@@ -206,16 +206,14 @@ def simulate_surveys(
         + rng.normal(0, rules.attribute_noise_sd, size=(n, n_att))
     )
     scores = np.clip(np.rint(latent), 1, 10)
-    w = np.array([rules.weights[a] for a in ATTRIBUTES])
-    overall_c = rules.intercept + scores @ w + rng.normal(0, rules.overall_noise_sd, size=n)
-    overall = np.clip(np.rint(overall_c), 1, 10)
-    rec_c = (
-        rules.recommend_mean
-        + rules.recommend_slope * (overall_c - 7.0)
-        + rng.normal(0, rules.recommend_noise_sd, size=n)
-    )
-    recommend = np.clip(np.rint(rec_c), 0, 10)
+    return scores, means
 
+
+def _survey_comments(
+    rng: np.random.Generator, rules: SurveyRules, scores: np.ndarray, overall: np.ndarray
+) -> tuple[list[object], np.ndarray, np.ndarray, np.ndarray]:
+    """Comments, who writes one, their language, and whether each response is positive."""
+    n, n_att = scores.shape
     # comments: the satisfied praise their best attribute, the dissatisfied blame the worst
     positive = overall >= 7
     clear = positive | (overall <= 5)
@@ -237,7 +235,27 @@ def simulate_surveys(
         endings = book["_ending"][s]
         text = phrases[int(u_phrase[i] * len(phrases))] + endings[int(u_end[i] * len(endings))]
         comments.append(text)
+    return comments, writes, lang, positive
 
+
+def simulate_surveys(
+    shop: Retailer, rng: np.random.Generator, rules: SurveyRules = SURVEY_RULES
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The survey responses and their truth (see the module docstring)."""
+    base = _store_receipts(shop, rules.response_rate, rng)
+    n = len(base)
+    scores, means = _survey_scores(shop, base, rng, rules)
+    w = np.array([rules.weights[a] for a in ATTRIBUTES])
+    overall_c = rules.intercept + scores @ w + rng.normal(0, rules.overall_noise_sd, size=n)
+    overall = np.clip(np.rint(overall_c), 1, 10)
+    rec_c = (
+        rules.recommend_mean
+        + rules.recommend_slope * (overall_c - 7.0)
+        + rng.normal(0, rules.recommend_noise_sd, size=n)
+    )
+    recommend = np.clip(np.rint(rec_c), 0, 10)
+
+    comments, writes, lang, positive = _survey_comments(rng, rules, scores, overall)
     out = pd.DataFrame(
         {
             "response_id": np.arange(1, n + 1, dtype="int64"),
