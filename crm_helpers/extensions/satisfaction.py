@@ -434,6 +434,51 @@ def complaint_truth(
     return pd.DataFrame(rows)
 
 
+def _complaint_times(
+    rng: np.random.Generator,
+    rules: ComplaintRules,
+    bought: pd.Series,
+    t_idx: np.ndarray,
+    s_idx: np.ndarray,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """When each complaint is opened (within 48 h of the purchase), first answered and
+    resolved: log-normal hours around the medians of its severity and type."""
+    n = len(bought)
+    types = list(rules.type_probs)
+    m1 = np.array([rules.response_median[s] for s in _SEVERITIES])[s_idx]
+    resp_h = m1 * np.exp(rules.response_sigma * rng.standard_normal(n))
+    m2 = (
+        np.array([rules.resolution_median[t] for t in types])[t_idx]
+        * np.array([rules.severity_factor[s] for s in _SEVERITIES])[s_idx]
+    )
+    dur_h = m2 * np.exp(rules.resolution_sigma * rng.standard_normal(n))
+    opened = (bought + pd.to_timedelta(rng.random(n) * 48.0, unit="h")).dt.floor("s")
+    first = opened + pd.to_timedelta(resp_h, unit="h").round("s")
+    resolved = first + pd.to_timedelta(dur_h, unit="h").round("s")
+    return opened, first, resolved
+
+
+def _satisfaction_after(
+    rng: np.random.Generator,
+    rules: ComplaintRules,
+    within: np.ndarray,
+    o_idx: np.ndarray,
+    sev: np.ndarray,
+) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """Who was followed up, and their satisfaction 1–10 after the complaint (else missing)."""
+    n = len(within)
+    sat_c = (
+        rules.satisfaction_base
+        + rules.sla_effect * within
+        + np.array([rules.outcome_effect[o] for o in _OUTCOMES])[o_idx]
+        + rules.high_severity_effect * (sev == "high")
+        + rng.normal(0, rules.satisfaction_noise_sd, size=n)
+    )
+    followed = rng.random(n) < rules.followup_rate
+    sat = pd.array(np.where(followed, np.clip(np.rint(sat_c), 1, 10), np.nan), dtype="Int64")
+    return followed, sat
+
+
 def simulate_complaints(
     shop: Retailer,
     rng: np.random.Generator,
@@ -454,31 +499,14 @@ def simulate_complaints(
     sev = np.array(_SEVERITIES)[s_idx]
     typ = np.array(types)[t_idx]
 
-    m1 = np.array([rules.response_median[s] for s in _SEVERITIES])[s_idx]
-    resp_h = m1 * np.exp(rules.response_sigma * rng.standard_normal(n))
-    m2 = (
-        np.array([rules.resolution_median[t] for t in types])[t_idx]
-        * np.array([rules.severity_factor[s] for s in _SEVERITIES])[s_idx]
-    )
-    dur_h = m2 * np.exp(rules.resolution_sigma * rng.standard_normal(n))
-    opened = (base["timestamp"] + pd.to_timedelta(rng.random(n) * 48.0, unit="h")).dt.floor("s")
-    first = opened + pd.to_timedelta(resp_h, unit="h").round("s")
-    resolved = first + pd.to_timedelta(dur_h, unit="h").round("s")
+    opened, first, resolved = _complaint_times(rng, rules, base["timestamp"], t_idx, s_idx)
 
     o_idx = _pick(rng, np.array([rules.outcome_probs[t] for t in types])[t_idx])
     outcome = np.array(_OUTCOMES)[o_idx]
     limit = sla.set_index("severity")["resolution_hours"].reindex(sev).to_numpy(dtype=float)
     hours = (resolved - opened).dt.total_seconds().to_numpy() / 3600
     within = hours <= limit
-    sat_c = (
-        rules.satisfaction_base
-        + rules.sla_effect * within
-        + np.array([rules.outcome_effect[o] for o in _OUTCOMES])[o_idx]
-        + rules.high_severity_effect * (sev == "high")
-        + rng.normal(0, rules.satisfaction_noise_sd, size=n)
-    )
-    followed = rng.random(n) < rules.followup_rate
-    sat = pd.array(np.where(followed, np.clip(np.rint(sat_c), 1, 10), np.nan), dtype="Int64")
+    followed, sat = _satisfaction_after(rng, rules, within, o_idx, sev)
     out = pd.DataFrame(
         {
             "complaint_id": np.arange(1, n + 1, dtype="int64"),
