@@ -70,6 +70,9 @@ def _cdnow_summary(monetary: bool) -> pd.DataFrame:
     return table.set_index("customer_id")
 
 
+_CDNOW_KINDS = ("transactions", "summary", "summary_monetary", "raw")
+
+
 def load_cdnow(
     kind: Literal["transactions", "summary", "summary_monetary", "raw"] = "transactions",
 ) -> pd.DataFrame:
@@ -98,12 +101,8 @@ def load_cdnow(
         master_id (the customer's id in the full CDNOW file), customer_id, date, quantity,
         amount.
 
-    Raises
-    ------
-    ValueError
-        For an unknown ``kind`` (the message lists the valid ones).
-    ImportError
-        If ``lifetimes`` is not installed.
+    Raises ``ValueError`` for an unknown ``kind`` (the message lists the valid ones), and
+    ``ImportError`` if ``lifetimes`` is not installed.
 
     Examples
     --------
@@ -118,9 +117,8 @@ def load_cdnow(
     1                    2    30.43  38.86
     2                    1     1.71  38.86
     """
-    kinds = ("transactions", "summary", "summary_monetary", "raw")
-    if kind not in kinds:
-        raise ValueError(f"kind must be one of {', '.join(repr(k) for k in kinds)}; got {kind!r}.")
+    if kind not in _CDNOW_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, _CDNOW_KINDS))}; got {kind!r}.")
     if kind.startswith("summary"):
         return _cdnow_summary(monetary=kind == "summary_monetary")
     sample = _read_cdnow_sample()
