@@ -150,18 +150,9 @@ def load_transactions(
         ``date_format``, ``allow_returns``; see :mod:`crm_helpers.load` and
         ``docs/data_schema.md``.
 
-    Returns
-    -------
-    DataFrame
-        A validated transaction table in the course schema.
-
-    Raises
-    ------
-    ValueError
-        An unknown ``data_source`` (the message lists the valid ones), or options given for
-        a named source.
-    TypeError
-        An unknown option (the message lists the valid ones).
+    Returns a validated transaction table in the course schema. Raises ``ValueError`` for an
+    unknown ``data_source`` (the message lists the valid ones) or options given for a named
+    source, and ``TypeError`` for an unknown option (the message lists the valid ones).
 
     Examples
     --------

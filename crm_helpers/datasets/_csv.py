@@ -74,20 +74,13 @@ def read_transactions_csv(
     **read_csv_kwargs:
         Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ``dtype``, ...).
 
-    Returns
-    -------
-    DataFrame
-        The validated transaction table (see :func:`~crm_helpers.schema.validate_transactions`).
-        The id columns (customer_id, receipt_id, sku, store_id) are read as text so that
-        leading zeros and long card numbers survive; pass ``dtype=`` to change that.
-
-    Raises
-    ------
-    FileNotFoundError
-        No file at ``path`` (the message gives the full path and the working directory).
-    DataValidationError
-        An empty file, a file in another text encoding, a mapping that names a column the
-        file does not have, a missing schema column, or values that do not fit the schema.
+    Returns the validated transaction table (see :func:`~crm_helpers.schema.validate_transactions`).
+    The id columns (customer_id, receipt_id, sku, store_id) are read as text so that leading
+    zeros and long card numbers survive; pass ``dtype=`` to change that. Raises
+    ``FileNotFoundError`` if there is no file at ``path`` (the message gives the full path and
+    the working directory), and ``DataValidationError`` for an empty file, a file in another
+    text encoding, a mapping that names a column the file does not have, a missing schema
+    column, or values that do not fit the schema.
 
     Examples
     --------
@@ -107,27 +100,10 @@ def read_transactions_csv(
     2         012         A2  tea    15.0
     """
     mapping = dict(columns or {})
-    if isinstance(path, str) and "://" in path:  # a URL: pandas reads it
-        source, shown = path, f" {path!r}"
-    elif isinstance(path, (str, os.PathLike)):
-        source = resolve_path(path)
-        shown = f" {str(path)!r}"
-    else:
-        source, shown = path, ""
-    kwargs = dict(read_csv_kwargs)
-    user_dtype = kwargs.get("dtype")
-    if user_dtype is None or isinstance(user_dtype, Mapping):
-        text_ids = {mapping.get(c, c): "str" for c in _ID_COLUMNS}
-        kwargs["dtype"] = {**text_ids, **dict(user_dtype or {})}
+    source, shown = _csv_source(path)
+    kwargs = _with_text_ids(mapping, dict(read_csv_kwargs))
     df = rename_columns(_read_csv(source, shown, kwargs), mapping, "transactions")
-    needed = [c for c in REQUIRED_COLUMNS if c != "amount"]
-    try:
-        require_columns(df, needed, "transactions")
-    except DataValidationError as err:
-        raise DataValidationError(
-            f"{err} Map your column names to the schema's with columns=, e.g. "
-            "columns={'customer_id': 'CustomerID', 'timestamp': 'InvoiceDate'}."
-        ) from None
+    _require_mapped(df)
     try:
         df["timestamp"] = parse_dates(
             df["timestamp"], dayfirst=dayfirst, date_format=date_format, table="transactions"
@@ -137,3 +113,33 @@ def read_transactions_csv(
         if "row " not in str(err):
             raise
         raise DataValidationError(f"{err} {_ROWS_IN_FILE}") from None
+
+
+def _csv_source(path: Any) -> tuple[Any, str]:
+    """What to give ``pd.read_csv`` (a URL, a resolved path or a buffer) and its name."""
+    if isinstance(path, str) and "://" in path:  # a URL: pandas reads it
+        return path, f" {path!r}"
+    if isinstance(path, (str, os.PathLike)):
+        return resolve_path(path), f" {str(path)!r}"
+    return path, ""
+
+
+def _with_text_ids(mapping: Mapping[str, str], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Read the id columns as text (unless the caller's ``dtype`` says otherwise)."""
+    user_dtype = kwargs.get("dtype")
+    if user_dtype is None or isinstance(user_dtype, Mapping):
+        text_ids = {mapping.get(c, c): "str" for c in _ID_COLUMNS}
+        kwargs["dtype"] = {**text_ids, **dict(user_dtype or {})}
+    return kwargs
+
+
+def _require_mapped(df: pd.DataFrame) -> None:
+    """The schema's columns, with a hint on ``columns=`` if some are missing."""
+    needed = [c for c in REQUIRED_COLUMNS if c != "amount"]
+    try:
+        require_columns(df, needed, "transactions")
+    except DataValidationError as err:
+        raise DataValidationError(
+            f"{err} Map your column names to the schema's with columns=, e.g. "
+            "columns={'customer_id': 'CustomerID', 'timestamp': 'InvoiceDate'}."
+        ) from None

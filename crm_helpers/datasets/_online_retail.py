@@ -90,17 +90,11 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningResult:
         The original table with columns InvoiceNo, StockCode, Description, Quantity,
         InvoiceDate, UnitPrice, CustomerID, Country (``load_online_retail(raw=True)``).
 
-    Returns
-    -------
-    CleaningResult
-        ``.data``: customer_id (int64), receipt_id and sku (text), timestamp, description,
-        quantity, unit_price, amount (= quantity × unit_price) and country, validated with
-        :func:`~crm_helpers.schema.validate_transactions`; ``.steps``: one row per step.
-
-    Raises
-    ------
-    DataValidationError
-        If a raw column is missing, or the cleaned table does not fit the schema.
+    Returns a :class:`CleaningResult`: ``.data``: customer_id (int64), receipt_id and sku
+    (text), timestamp, description, quantity, unit_price, amount (= quantity × unit_price) and
+    country, validated with :func:`~crm_helpers.schema.validate_transactions`; ``.steps``: one
+    row per step. Raises ``DataValidationError`` if a raw column is missing, or the cleaned
+    table does not fit the schema.
 
     Examples
     --------
@@ -129,6 +123,12 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningResult:
     1        17850     536365   71053   20.34
     """
     require_columns(raw, _ONLINE_RETAIL_COLUMNS, "Online Retail")
+    keep, steps = _apply_steps(raw)
+    return CleaningResult(data=_online_retail_to_schema(raw.loc[keep]), steps=steps)
+
+
+def _apply_steps(raw: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """The rows kept after every cleaning step, and one row per step with its counts."""
     keep = pd.Series(True, index=raw.index)
     rows = []
     for step, reason, rule in _online_retail_steps(raw):
@@ -139,7 +139,7 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningResult:
     steps = pd.DataFrame(
         rows, columns=["step", "reason", "rows_before", "rows_removed", "rows_after"]
     )
-    return CleaningResult(data=_online_retail_to_schema(raw.loc[keep]), steps=steps)
+    return keep, steps
 
 
 def _online_retail_to_schema(lines: pd.DataFrame) -> pd.DataFrame:
