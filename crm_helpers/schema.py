@@ -386,18 +386,11 @@ def validate_transactions(
         Accept negative quantities and amounts (returns, cancellations). Off by default:
         most analyses expect sales only; clean the data first.
 
-    Returns
-    -------
-    A new DataFrame with ``timestamp`` as datetime and the numeric columns as floats.
-
-    Raises
-    ------
-    DataValidationError
-        Missing columns (the message lists those present), an empty table, missing ids,
-        unreadable dates or numbers, zero or negative quantities, prices or amounts,
-        discounts outside [0, 1), or a receipt that belongs to more than one customer.
-    TypeError
-        If ``df`` is not a DataFrame.
+    Returns a new DataFrame with ``timestamp`` as datetime and the numeric columns as floats.
+    Raises ``DataValidationError`` for missing columns (the message lists those present), an
+    empty table, missing ids, unreadable dates or numbers, zero or negative quantities,
+    prices or amounts, discounts outside [0, 1), or a receipt that belongs to more than one
+    customer; ``TypeError`` if ``df`` is not a DataFrame.
 
     Examples
     --------
@@ -412,6 +405,11 @@ def validate_transactions(
     ...
     crm_helpers.schema.DataValidationError: The transactions table has no column 'sku' (did you mean 'SKU'?). The table contains these columns: 'customer_id', 'receipt_id', 'timestamp', 'SKU', 'quantity', 'unit_price'.
     """
+    return _checked_copy(df, table, allow_returns)
+
+
+def _checked_copy(df: pd.DataFrame, table: str, allow_returns: bool) -> pd.DataFrame:
+    """The body of :func:`validate_transactions`."""
     needed = [c for c in REQUIRED_COLUMNS if c != "amount"]
     require_columns(df, needed, table)
     if len(df) == 0:
@@ -427,6 +425,14 @@ def validate_transactions(
     for col in ("quantity", "unit_price"):
         out[col] = _to_numeric(out, col, table)
         _no_missing(out, col, table)
+    _typed_money(out, table)
+    _check_signs(out, table, allow_returns)
+    _one_customer_per_receipt(out)
+    return out
+
+
+def _typed_money(out: pd.DataFrame, table: str) -> None:
+    """Discount (a share in [0, 1)), amount (given, or computed) and unit cost (≥ 0), in place."""
     if "discount" in out.columns:
         out["discount"] = _to_numeric(out, "discount", table).fillna(0.0)
         bad = (out["discount"] < 0) | (out["discount"] >= 1)
@@ -449,6 +455,10 @@ def validate_transactions(
                 f"Column 'unit_cost' of {_the(table)} must be ≥ 0; found "
                 f"negative costs in {_bad_rows(neg, out['unit_cost'])}."
             )
+
+
+def _check_signs(out: pd.DataFrame, table: str, allow_returns: bool) -> None:
+    """Positive prices (and quantities and amounts, unless returns are allowed)."""
     cols = ("unit_price",) if allow_returns else _NUMERIC_POSITIVE
     for col in cols:
         bad = out[col] <= 0
@@ -466,6 +476,9 @@ def validate_transactions(
                 f"Column 'quantity' of {_the(table)} must not be 0; "
                 f"found {_bad_rows(zero, out['quantity'])}."
             )
+
+
+def _one_customer_per_receipt(out: pd.DataFrame) -> None:
     owners = out.groupby("receipt_id", observed=True, sort=False)["customer_id"].nunique()
     shared = owners[owners > 1]
     if len(shared):
@@ -474,7 +487,6 @@ def validate_transactions(
             f"{'values appear' if len(shared) != 1 else 'value appears'} with several customers "
             f"({_show(shared.index)}). Receipt ids must be unique across customers."
         )
-    return out
 
 
 def rename_columns(

@@ -562,9 +562,8 @@ def _ast_package_imports(source: str) -> set[str]:
             node.level == 1 or (node.level == 0 and mod.startswith("crm_helpers"))
         ):
             continue
-        found.update(
-            n for n in [mod.split(".")[-1], *(a.name for a in node.names)] if n and n != "*"
-        )
+        names = [mod.split(".")[-1], *(a.name for a in node.names)]
+        found.update(n for n in names if n and n != "*")  # ``import *`` names no module
     return found
 
 
@@ -592,3 +591,22 @@ def test_cache_key_imports_on_awkward_lines():
     assert _package_imports(source) == {
         "_catalogue", "kpi", "segment", "rfm", "kmeans", "schema", "validate"
     }  # fmt: skip
+
+
+def test_cache_key_covers_every_simulate_file_and_what_they_import():
+    """The cache key hashes each file of the simulate package and each package module they
+    import from above (``from .. import x``), as the parser finds them."""
+    import ast
+
+    from crm_helpers.datasets import _simulation_sources
+
+    pkg = ROOT / "crm_helpers" / "simulate"
+    expected = set(pkg.glob("*.py"))
+    for path in pkg.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                expected |= {ROOT / "crm_helpers" / f"{n.split('.')[0]}.py" for n in names}
+    expected = {p for p in expected if p.is_file()}
+    assert (ROOT / "crm_helpers" / "_catalogue.py") in expected
+    assert {p.resolve() for p in _simulation_sources()} == {p.resolve() for p in expected}

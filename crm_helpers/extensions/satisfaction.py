@@ -183,11 +183,11 @@ def _store_receipts(shop: Retailer, rate: float, rng: np.random.Generator) -> pd
     return out.reset_index(drop=True)
 
 
-def simulate_surveys(
-    shop: Retailer, rng: np.random.Generator, rules: SurveyRules = SURVEY_RULES
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The survey responses and their truth (see the module docstring)."""
-    base = _store_receipts(shop, rules.response_rate, rng)
+def _survey_scores(
+    shop: Retailer, base: pd.DataFrame, rng: np.random.Generator, rules: SurveyRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attribute scores 1–10: base mean + store effect + customer halo and segment shift +
+    noise; and the base means."""
     n = len(base)
     stores = np.sort(shop.stores.loc[shop.stores["channel"] == "store", "store_id"].to_numpy())
     n_att = len(ATTRIBUTES)
@@ -206,16 +206,14 @@ def simulate_surveys(
         + rng.normal(0, rules.attribute_noise_sd, size=(n, n_att))
     )
     scores = np.clip(np.rint(latent), 1, 10)
-    w = np.array([rules.weights[a] for a in ATTRIBUTES])
-    overall_c = rules.intercept + scores @ w + rng.normal(0, rules.overall_noise_sd, size=n)
-    overall = np.clip(np.rint(overall_c), 1, 10)
-    rec_c = (
-        rules.recommend_mean
-        + rules.recommend_slope * (overall_c - 7.0)
-        + rng.normal(0, rules.recommend_noise_sd, size=n)
-    )
-    recommend = np.clip(np.rint(rec_c), 0, 10)
+    return scores, means
 
+
+def _survey_comments(
+    rng: np.random.Generator, rules: SurveyRules, scores: np.ndarray, overall: np.ndarray
+) -> tuple[list[object], np.ndarray, np.ndarray, np.ndarray]:
+    """Comments, who writes one, their language, and whether each response is positive."""
+    n, n_att = scores.shape
     # comments: the satisfied praise their best attribute, the dissatisfied blame the worst
     positive = overall >= 7
     clear = positive | (overall <= 5)
@@ -237,7 +235,27 @@ def simulate_surveys(
         endings = book["_ending"][s]
         text = phrases[int(u_phrase[i] * len(phrases))] + endings[int(u_end[i] * len(endings))]
         comments.append(text)
+    return comments, writes, lang, positive
 
+
+def simulate_surveys(
+    shop: Retailer, rng: np.random.Generator, rules: SurveyRules = SURVEY_RULES
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The survey responses and their truth (see the module docstring)."""
+    base = _store_receipts(shop, rules.response_rate, rng)
+    n = len(base)
+    scores, means = _survey_scores(shop, base, rng, rules)
+    w = np.array([rules.weights[a] for a in ATTRIBUTES])
+    overall_c = rules.intercept + scores @ w + rng.normal(0, rules.overall_noise_sd, size=n)
+    overall = np.clip(np.rint(overall_c), 1, 10)
+    rec_c = (
+        rules.recommend_mean
+        + rules.recommend_slope * (overall_c - 7.0)
+        + rng.normal(0, rules.recommend_noise_sd, size=n)
+    )
+    recommend = np.clip(np.rint(rec_c), 0, 10)
+
+    comments, writes, lang, positive = _survey_comments(rng, rules, scores, overall)
     out = pd.DataFrame(
         {
             "response_id": np.arange(1, n + 1, dtype="int64"),
@@ -416,6 +434,51 @@ def complaint_truth(
     return pd.DataFrame(rows)
 
 
+def _complaint_times(
+    rng: np.random.Generator,
+    rules: ComplaintRules,
+    bought: pd.Series,
+    t_idx: np.ndarray,
+    s_idx: np.ndarray,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """When each complaint is opened (within 48 h of the purchase), first answered and
+    resolved: log-normal hours around the medians of its severity and type."""
+    n = len(bought)
+    types = list(rules.type_probs)
+    m1 = np.array([rules.response_median[s] for s in _SEVERITIES])[s_idx]
+    resp_h = m1 * np.exp(rules.response_sigma * rng.standard_normal(n))
+    m2 = (
+        np.array([rules.resolution_median[t] for t in types])[t_idx]
+        * np.array([rules.severity_factor[s] for s in _SEVERITIES])[s_idx]
+    )
+    dur_h = m2 * np.exp(rules.resolution_sigma * rng.standard_normal(n))
+    opened = (bought + pd.to_timedelta(rng.random(n) * 48.0, unit="h")).dt.floor("s")
+    first = opened + pd.to_timedelta(resp_h, unit="h").round("s")
+    resolved = first + pd.to_timedelta(dur_h, unit="h").round("s")
+    return opened, first, resolved
+
+
+def _satisfaction_after(
+    rng: np.random.Generator,
+    rules: ComplaintRules,
+    within: np.ndarray,
+    o_idx: np.ndarray,
+    sev: np.ndarray,
+) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """Who was followed up, and their satisfaction 1–10 after the complaint (else missing)."""
+    n = len(within)
+    sat_c = (
+        rules.satisfaction_base
+        + rules.sla_effect * within
+        + np.array([rules.outcome_effect[o] for o in _OUTCOMES])[o_idx]
+        + rules.high_severity_effect * (sev == "high")
+        + rng.normal(0, rules.satisfaction_noise_sd, size=n)
+    )
+    followed = rng.random(n) < rules.followup_rate
+    sat = pd.array(np.where(followed, np.clip(np.rint(sat_c), 1, 10), np.nan), dtype="Int64")
+    return followed, sat
+
+
 def simulate_complaints(
     shop: Retailer,
     rng: np.random.Generator,
@@ -436,31 +499,14 @@ def simulate_complaints(
     sev = np.array(_SEVERITIES)[s_idx]
     typ = np.array(types)[t_idx]
 
-    m1 = np.array([rules.response_median[s] for s in _SEVERITIES])[s_idx]
-    resp_h = m1 * np.exp(rules.response_sigma * rng.standard_normal(n))
-    m2 = (
-        np.array([rules.resolution_median[t] for t in types])[t_idx]
-        * np.array([rules.severity_factor[s] for s in _SEVERITIES])[s_idx]
-    )
-    dur_h = m2 * np.exp(rules.resolution_sigma * rng.standard_normal(n))
-    opened = (base["timestamp"] + pd.to_timedelta(rng.random(n) * 48.0, unit="h")).dt.floor("s")
-    first = opened + pd.to_timedelta(resp_h, unit="h").round("s")
-    resolved = first + pd.to_timedelta(dur_h, unit="h").round("s")
+    opened, first, resolved = _complaint_times(rng, rules, base["timestamp"], t_idx, s_idx)
 
     o_idx = _pick(rng, np.array([rules.outcome_probs[t] for t in types])[t_idx])
     outcome = np.array(_OUTCOMES)[o_idx]
     limit = sla.set_index("severity")["resolution_hours"].reindex(sev).to_numpy(dtype=float)
     hours = (resolved - opened).dt.total_seconds().to_numpy() / 3600
     within = hours <= limit
-    sat_c = (
-        rules.satisfaction_base
-        + rules.sla_effect * within
-        + np.array([rules.outcome_effect[o] for o in _OUTCOMES])[o_idx]
-        + rules.high_severity_effect * (sev == "high")
-        + rng.normal(0, rules.satisfaction_noise_sd, size=n)
-    )
-    followed = rng.random(n) < rules.followup_rate
-    sat = pd.array(np.where(followed, np.clip(np.rint(sat_c), 1, 10), np.nan), dtype="Int64")
+    followed, sat = _satisfaction_after(rng, rules, within, o_idx, sev)
     out = pd.DataFrame(
         {
             "complaint_id": np.arange(1, n + 1, dtype="int64"),

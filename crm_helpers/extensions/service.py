@@ -182,9 +182,8 @@ def simulate_access_log(
             rows.append((w, when, table, "export", int(rng.integers(5_000, 50_000)), "bulk_export"))
         else:
             action = "export" if rng.random() < 0.1 else "read"
-            rows.append(
-                (w, when, str(rng.choice(allowed[r])), action, int(rng.integers(1, 500)), "")
-            )
+            table = str(rng.choice(allowed[r]))
+            rows.append((w, when, table, action, int(rng.integers(1, 500)), ""))
     log = pd.DataFrame(rows, columns=["w", "timestamp", "table", "action", "rows", "planted"])
     log.insert(0, "staff_id", staff["staff_id"].to_numpy()[log.pop("w").to_numpy()])
     return staff, log.sort_values("timestamp", kind="stable").reset_index(drop=True)
