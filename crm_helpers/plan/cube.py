@@ -33,7 +33,7 @@ def _behaviour(tx: pd.DataFrame, behaviour: str) -> pd.Series:
     return tx[behaviour].astype("str")
 
 
-def _classes_of(tx: pd.DataFrame, customer_classes: pd.Series) -> pd.Series:
+def _line_classes(tx: pd.DataFrame, customer_classes: pd.Series) -> pd.Series:
     """Each line's customer class; an error naming a buyer without one."""
     cust = tx["customer_id"].map(customer_classes)
     if cust.isna().any():
@@ -103,7 +103,7 @@ def crm_cube(
     if product == "category" and "category" not in tx.columns:
         tx = tx.assign(category=tx["sku"].astype("str").map(product_classes(tx)))
     require_columns(tx, [product], "transactions")
-    cust = _classes_of(tx, customer_classes)
+    cust = _line_classes(tx, customer_classes)
     frame = _cube_lines(tx, cust, product, behaviour)
     keys = ["customer", "product", "behaviour"]
     measures = [m for m in _MEASURES if m in frame.columns]
