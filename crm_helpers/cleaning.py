@@ -106,9 +106,8 @@ def make_dirty(
 
     - **duplicate**: a row loaded twice; the copy follows its original.
     - **missing**: ``customer_id`` (even-numbered picks) or ``sku`` (odd) emptied.
-    - **type**: the quantity is text that cannot be read as a number (``"2件"``,
-      ``"two"``, ``"?"``). The whole quantity column is text, as after reading a CSV with
-      mixed entries, so the other quantities are readable text such as ``"2"``.
+    - **type**: the quantity is unreadable text (``"2件"``, ``"two"``, ``"?"``); the whole
+      column is text, as after reading a mixed CSV, so other quantities read like ``"2"``.
     - **return**: a copy of a line with negative quantity and amount (the goods came back).
     - **outlier**: quantity and amount × 1000 (grams typed where kilograms were meant).
 
@@ -138,20 +137,22 @@ def make_dirty(
     >>> len(dirty), truth["problem"].tolist()
     (5, ['duplicate'])
     """
+    chosen = _choose_dirty_rows(tx, (duplicates, missing, types, returns, outliers), seed)
+    return _append_copies(*_inject_in_place(tx, chosen), chosen)
+
+
+def _choose_dirty_rows(
+    tx: pd.DataFrame, values: tuple[float, ...], seed: int
+) -> dict[str, np.ndarray]:
+    """Validate the table and shares; pick distinct row positions for each kind of dirt."""
     require_columns(tx, REQUIRED_COLUMNS, "transactions")
-    shares = {
-        "duplicate": duplicates,
-        "missing": missing,
-        "type": types,
-        "return": returns,
-        "outlier": outliers,
-    }
+    shares = dict(zip(PROBLEMS, values, strict=True))
+    n = len(tx)
     for name, share in zip(
         ("duplicates", "missing", "types", "returns", "outliers"), shares.values(), strict=True
     ):
         if not 0 <= share <= 0.2:
             raise ValueError(f"{name} must be a share between 0 and 0.2; got {share!r}.")
-    n = len(tx)
     counts = {k: (max(1, round(s * n)) if s > 0 else 0) for k, s in shares.items()}
     if sum(counts.values()) > n:
         raise ValueError(
@@ -164,7 +165,13 @@ def make_dirty(
     for kind, c in counts.items():
         chosen[kind] = np.sort(picks[start : start + c])
         start += c
+    return chosen
 
+
+def _inject_in_place(
+    tx: pd.DataFrame, chosen: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """A copy of ``tx`` with the missing, type and outlier problems, and each row's label."""
     base = tx.reset_index(drop=True).copy()
     base["quantity"] = base["quantity"].astype(object)
     base["customer_id"] = base["customer_id"].astype(object)
@@ -183,9 +190,15 @@ def make_dirty(
     base.loc[out_pos, "amount"] = base.loc[out_pos, "amount"] * 1000
     kind.iloc[out_pos] = "outlier"
     base["quantity"] = base["quantity"].map(str)
+    return base, kind
 
+
+def _append_copies(
+    base: pd.DataFrame, kind: pd.Series, chosen: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add duplicate and return rows right after their source rows; the dirty table and truth."""
     # appended rows sit right after their source row (order key: source position + 0.5)
-    order = pd.Series(np.arange(n, dtype=float))
+    order = pd.Series(np.arange(len(base), dtype=float))
     dup = base.iloc[chosen["duplicate"]].copy()
     ret = base.iloc[chosen["return"]].copy()
     ret["quantity"] = "-" + ret["quantity"]
@@ -267,57 +280,35 @@ def _parse_numbers(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFra
     return out, bad
 
 
-def cleaning_report(
-    tx: pd.DataFrame,
-    *,
-    required: Sequence[str] = REQUIRED_COLUMNS,
-    outlier_column: str = "amount",
-    method: str = "iqr",
-    k: float = 1.5,
+def _outlier_step(values: pd.Series, column: str, method: str, k: float) -> tuple[str, pd.Series]:
+    """The outlier step's rule text and mask (all False on an empty table)."""
+    mask = (
+        outlier_mask(values, method=method, k=k)
+        if len(values)
+        else pd.Series(False, index=values.index)
+    )
+    rule = (
+        f"log({column}) outside [Q1 − {k:g}·IQR, Q3 + {k:g}·IQR]"
+        if method == "iqr"
+        else f"|robust z of log({column})| > {k:g}"
+    )
+    return rule, mask
+
+
+def _parse_types(data: pd.DataFrame, numeric: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Numbers and timestamps parsed; the mask of rows where one could not be read."""
+    parsed, bad = _parse_numbers(data, numeric)
+    if "timestamp" in data.columns and not pd.api.types.is_datetime64_any_dtype(data["timestamp"]):
+        stamps = pd.to_datetime(data["timestamp"], errors="coerce", format="mixed")
+        bad |= stamps.isna()
+        parsed["timestamp"] = stamps
+    return parsed, bad
+
+
+def _clean_steps(
+    tx: pd.DataFrame, required: list[str], outlier_column: str, method: str, k: float
 ) -> CleaningReport:
-    """Clean a transaction table step by step and report what each step removed and why.
-
-    The steps and their rules are in the module docstring. ``tx`` is not changed.
-
-    Parameters
-    ----------
-    tx:
-        A transaction table, possibly dirty (text numbers, empty fields, duplicates ...).
-    required:
-        Columns that may not be empty.
-    outlier_column:
-        The column the outlier rule looks at (on the log scale).
-    method, k:
-        The outlier rule, see :func:`outlier_mask`.
-
-    Returns
-    -------
-    CleaningReport
-        ``.data``, ``.steps`` (step, rule, rows_before, rows_removed, rows_after, share)
-        and ``.removed``.
-
-    Raises
-    ------
-    DataValidationError
-        If a required column is missing.
-
-    Examples
-    --------
-    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, None, 3, 4, 5, 6],
-    ...     "receipt_id": [1, 1, 2, 3, 4, 5, 6, 7],
-    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 8), "sku": list("aabcdefg"),
-    ...     "quantity": ["1", "1", "x", "2", "-1", "1", "2", "2"],
-    ...     "unit_price": [5.0] * 8, "amount": [5.0, 5, 5, 10, -5, 5, 10, 10]})
-    >>> report = cleaning_report(tx)
-    >>> report.steps[["step", "rows_removed", "rows_after"]]
-                            step  rows_removed  rows_after
-    0                 duplicates             1           7
-    1             missing values             1           6
-    2              type problems             1           5
-    3  returns and cancellations             1           4
-    4                   outliers             0           4
-    """
-    required = list(required)
+    """The body of :func:`cleaning_report`: run the five steps in order."""
     require_columns(tx, list(dict.fromkeys([*required, outlier_column])), "transactions")
     check_choice("method", method, ["iqr", "robust_z"])
     total = len(tx)
@@ -341,12 +332,7 @@ def cleaning_report(
         data[required].isna().any(axis=1),
     )
     numeric = [c for c in _NUMERIC if c in data.columns]
-    parsed, bad = _parse_numbers(data, numeric)
-    if "timestamp" in data.columns and not pd.api.types.is_datetime64_any_dtype(data["timestamp"]):
-        stamps = pd.to_datetime(data["timestamp"], errors="coerce", format="mixed")
-        bad |= stamps.isna()
-        parsed["timestamp"] = stamps
-    data = parsed
+    data, bad = _parse_types(data, numeric)
     drop("type problems", f"{', '.join(numeric)} not a number, or timestamp not a date", bad)
     nonpositive = (data[numeric] <= 0).any(axis=1)
     drop(
@@ -355,22 +341,86 @@ def cleaning_report(
         nonpositive,
     )
     values = pd.to_numeric(data[outlier_column])
-    outliers = (
-        outlier_mask(values, method=method, k=k)
-        if len(values)
-        else pd.Series(False, index=data.index)
-    )
-    rule = (
-        f"log({outlier_column}) outside [Q1 − {k:g}·IQR, Q3 + {k:g}·IQR]"
-        if method == "iqr"
-        else f"|robust z of log({outlier_column})| > {k:g}"
-    )
-    drop("outliers", rule, outliers)
+    drop("outliers", *_outlier_step(values, outlier_column, method, k))
     out = pd.concat(removed)
     return CleaningReport(
         data=data.set_axis(labels[data.index.to_numpy()]),
         steps=_steps_table(rows, total),
         removed=out.set_axis(labels[out.index.to_numpy()]),
+    )
+
+
+def cleaning_report(
+    tx: pd.DataFrame,
+    *,
+    required: Sequence[str] = REQUIRED_COLUMNS,
+    outlier_column: str = "amount",
+    method: str = "iqr",
+    k: float = 1.5,
+) -> CleaningReport:
+    """Clean a transaction table step by step and report what each step removed and why.
+
+    The steps and their rules are in the module docstring; ``tx`` is not changed.
+
+    Parameters
+    ----------
+    tx:
+        A transaction table, possibly dirty (text numbers, empty fields, duplicates ...).
+    required:
+        Columns that may not be empty.
+    outlier_column:
+        The column the outlier rule looks at (on the log scale).
+    method, k:
+        The outlier rule, see :func:`outlier_mask`.
+
+    Returns
+    -------
+    CleaningReport
+        ``.data``, ``.steps`` (step, rule, rows_before, rows_removed, rows_after, share)
+        and ``.removed``. Raises ``DataValidationError`` if a required column is missing.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, None, 3, 4, 5, 6],
+    ...     "receipt_id": [1, 1, 2, 3, 4, 5, 6, 7],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 8), "sku": list("aabcdefg"),
+    ...     "quantity": ["1", "1", "x", "2", "-1", "1", "2", "2"],
+    ...     "unit_price": [5.0] * 8, "amount": [5.0, 5, 5, 10, -5, 5, 10, 10]})
+    >>> report = cleaning_report(tx)
+    >>> report.steps[["step", "rows_removed", "rows_after"]]
+                            step  rows_removed  rows_after
+    0                 duplicates             1           7
+    1             missing values             1           6
+    2              type problems             1           5
+    3  returns and cancellations             1           4
+    4                   outliers             0           4
+    """
+    return _clean_steps(tx, list(required), outlier_column, method, k)
+
+
+def _online_retail_steps(raw: pd.DataFrame, method: str, k: float) -> CleaningReport:
+    """The body of :func:`online_retail_report`."""
+    from crm_helpers.datasets import clean_online_retail
+
+    cleaned = clean_online_retail(raw)
+    first = cleaned.steps.rename(columns={"reason": "rule"})
+    data = cleaned.data
+    dup = data.duplicated()
+    after_dup = data.loc[~dup]
+    rule, outliers = _outlier_step(after_dup["amount"], "amount", method, k)
+    n1, n2 = len(data), len(after_dup)
+    rows = [
+        *first[_STEP_COLUMNS[:-1]].itertuples(index=False, name=None),
+        ("duplicates", "an exact copy of an earlier line (every column equal)", n1, n1 - n2, n2),
+        ("outliers", rule, n2, int(outliers.sum()), n2 - int(outliers.sum())),
+    ]
+    removed = pd.concat(
+        [data.loc[dup].assign(step="duplicates"), after_dup.loc[outliers].assign(step="outliers")]
+    )
+    return CleaningReport(
+        data=after_dup.loc[~outliers],
+        steps=_steps_table([tuple(r) for r in rows], len(raw)),
+        removed=removed,
     )
 
 
@@ -412,34 +462,4 @@ def online_retail_report(
     4             duplicates             1
     5               outliers             0
     """
-    from crm_helpers.datasets import clean_online_retail
-
-    cleaned = clean_online_retail(raw)
-    first = cleaned.steps.rename(columns={"reason": "rule"})
-    data = cleaned.data
-    dup = data.duplicated()
-    after_dup = data.loc[~dup]
-    outliers = (
-        outlier_mask(after_dup["amount"], method=method, k=k)
-        if len(after_dup)
-        else pd.Series(False, index=after_dup.index)
-    )
-    rule = (
-        f"log(amount) outside [Q1 − {k:g}·IQR, Q3 + {k:g}·IQR]"
-        if method == "iqr"
-        else f"|robust z of log(amount)| > {k:g}"
-    )
-    n1, n2 = len(data), len(after_dup)
-    rows = [
-        *first[_STEP_COLUMNS[:-1]].itertuples(index=False, name=None),
-        ("duplicates", "an exact copy of an earlier line (every column equal)", n1, n1 - n2, n2),
-        ("outliers", rule, n2, int(outliers.sum()), n2 - int(outliers.sum())),
-    ]
-    removed = pd.concat(
-        [data.loc[dup].assign(step="duplicates"), after_dup.loc[outliers].assign(step="outliers")]
-    )
-    return CleaningReport(
-        data=after_dup.loc[~outliers],
-        steps=_steps_table([tuple(r) for r in rows], len(raw)),
-        removed=removed,
-    )
+    return _online_retail_steps(raw, method, k)

@@ -80,6 +80,19 @@ class TextEvaluation:
         return out
 
 
+def _binary_reviews(df: pd.DataFrame, text: str, label: str) -> pd.DataFrame:
+    """The text and label columns without missing rows; labels must be exactly 0 and 1."""
+    require_columns(df, [text, label], "reviews")
+    data = df[[text, label]].dropna()
+    labels = sorted(data[label].unique().tolist())
+    if labels != [0, 1]:
+        raise DataValidationError(
+            f"Column {label!r} of the reviews table must hold 0 (negative) and 1 (positive); "
+            f"found {labels}."
+        )
+    return data
+
+
 def evaluate_text_classifier(
     df: pd.DataFrame,
     text: str = "text",
@@ -103,14 +116,7 @@ def evaluate_text_classifier(
     """
     from sklearn.model_selection import train_test_split
 
-    require_columns(df, [text, label], "reviews")
-    data = df[[text, label]].dropna()
-    labels = sorted(data[label].unique().tolist())
-    if labels != [0, 1]:
-        raise DataValidationError(
-            f"Column {label!r} of the reviews table must hold 0 (negative) and 1 (positive); "
-            f"found {labels}."
-        )
+    data = _binary_reviews(df, text, label)
     x_tr, x_te, y_tr, y_te = train_test_split(
         data[text].astype(str),
         data[label].astype(int),

@@ -130,6 +130,38 @@ def _check_budget(budget: float) -> float:
     return b
 
 
+def _optimal_spend(s: pd.DataFrame, b: float) -> np.ndarray:
+    """The profit-maximising spend per segment (SLSQP on the concave response curves)."""
+    n = len(s)
+    upper = np.full(n, b)
+    if "max_spend" in s:
+        cap = s["max_spend"].to_numpy(float)
+        if (cap < 0).any():
+            raise DataValidationError("Column 'max_spend' of the segment assumptions must be ≥ 0.")
+        upper = np.minimum(upper, np.nan_to_num(cap, nan=b))
+
+    # work in units of the budget, so that the variables are of order one
+    def negative(z: np.ndarray) -> tuple[float, np.ndarray]:
+        profit, marginal = _profit_parts(s, z * b)
+        return -profit.sum() / b, -marginal
+
+    start = np.minimum(upper / b, 1.0 / n)
+    fit = minimize(
+        negative,
+        start,
+        jac=True,
+        method="SLSQP",
+        bounds=list(zip(np.zeros(n), upper / b, strict=True)),
+        constraints=[
+            {"type": "ineq", "fun": lambda z: 1.0 - z.sum(), "jac": lambda z: -np.ones(n)}
+        ],
+        options={"ftol": 1e-12, "maxiter": 500},
+    )
+    if not fit.success:  # pragma: no cover - the problem is concave and small
+        raise RuntimeError(f"The optimiser did not converge: {fit.message}")
+    return np.clip(fit.x, 0.0, upper / b) * b
+
+
 def allocate_budget(segments: pd.DataFrame, budget: float) -> pd.DataFrame:
     """The spend per segment that maximises total expected profit within ``budget``.
 
@@ -169,35 +201,7 @@ def allocate_budget(segments: pd.DataFrame, budget: float) -> pd.DataFrame:
     """
     b = _check_budget(budget)
     s = _validated(segments)
-    n = len(s)
-    upper = np.full(n, b)
-    if "max_spend" in s:
-        cap = s["max_spend"].to_numpy(float)
-        if (cap < 0).any():
-            raise DataValidationError("Column 'max_spend' of the segment assumptions must be ≥ 0.")
-        upper = np.minimum(upper, np.nan_to_num(cap, nan=b))
-
-    # work in units of the budget, so that the variables are of order one
-    def negative(z: np.ndarray) -> tuple[float, np.ndarray]:
-        profit, marginal = _profit_parts(s, z * b)
-        return -profit.sum() / b, -marginal
-
-    start = np.minimum(upper / b, 1.0 / n)
-    fit = minimize(
-        negative,
-        start,
-        jac=True,
-        method="SLSQP",
-        bounds=list(zip(np.zeros(n), upper / b, strict=True)),
-        constraints=[
-            {"type": "ineq", "fun": lambda z: 1.0 - z.sum(), "jac": lambda z: -np.ones(n)}
-        ],
-        options={"ftol": 1e-12, "maxiter": 500},
-    )
-    if not fit.success:  # pragma: no cover - the problem is concave and small
-        raise RuntimeError(f"The optimiser did not converge: {fit.message}")
-    x = np.clip(fit.x, 0.0, upper / b) * b
-    return _table(s, x, b)
+    return _table(s, _optimal_spend(s, b), b)
 
 
 def equal_split(segments: pd.DataFrame, budget: float) -> pd.DataFrame:
@@ -211,6 +215,18 @@ def equal_split(segments: pd.DataFrame, budget: float) -> pd.DataFrame:
     b = _check_budget(budget)
     s = _validated(segments)
     return _table(s, np.full(len(s), b / len(s)), b)
+
+
+def _margin_per_receipt(tx: pd.DataFrame, labels: pd.DataFrame) -> pd.Series:
+    """Mean gross profit per receipt of each segment."""
+    profit = tx["amount"] - tx["quantity"] * tx["unit_cost"]
+    receipts = (
+        tx.assign(profit=profit)
+        .groupby("receipt_id")
+        .agg(customer_id=("customer_id", "first"), profit=("profit", "sum"))
+    )
+    receipts = receipts.merge(labels[["customer_id", "segment"]], on="customer_id", how="inner")
+    return receipts.groupby("segment", observed=True)["profit"].mean()
 
 
 def segment_assumptions(
@@ -248,14 +264,7 @@ def segment_assumptions(
         tx, ["customer_id", "receipt_id", "amount", "quantity", "unit_cost"], "transactions"
     )
     require_columns(labels, ["customer_id", "segment"], "segment labels")
-    profit = tx["amount"] - tx["quantity"] * tx["unit_cost"]
-    receipts = (
-        tx.assign(profit=profit)
-        .groupby("receipt_id")
-        .agg(customer_id=("customer_id", "first"), profit=("profit", "sum"))
-    )
-    receipts = receipts.merge(labels[["customer_id", "segment"]], on="customer_id", how="inner")
-    margin = receipts.groupby("segment", observed=True)["profit"].mean()
+    margin = _margin_per_receipt(tx, labels)
     counts = labels.groupby("segment", observed=True)["customer_id"].nunique()
     missing = [seg for seg in counts.index if seg not in r_max or seg not in scale]
     if missing:

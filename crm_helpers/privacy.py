@@ -92,6 +92,13 @@ def hmac_token(value: object, key: str | bytes, *, length: int = 64) -> str:
     return digest.hexdigest()[:length]
 
 
+def _tokenise(values: pd.Series, key_bytes: bytes, length: int) -> pd.Series:
+    """Each non-missing value replaced by its keyed-hash token (hashing each value once)."""
+    uniques = pd.unique(values.dropna())
+    tokens = {u: hmac_token(u, key_bytes, length=length) for u in uniques}
+    return values.map(tokens).astype(object).where(values.notna(), None)
+
+
 def pseudonymise(
     df: pd.DataFrame,
     columns: Sequence[str],
@@ -140,10 +147,7 @@ def pseudonymise(
     require_columns(df, [*columns, *drop], "personal data")
     out = df.drop(columns=list(drop)).copy()
     for col in columns:
-        values = out[col]
-        uniques = pd.unique(values.dropna())
-        tokens = {u: hmac_token(u, key_bytes, length=length) for u in uniques}
-        out[col] = values.map(tokens).astype(object).where(values.notna(), None)
+        out[col] = _tokenise(out[col], key_bytes, length)
     return out
 
 
@@ -302,14 +306,19 @@ def generalise(
     for col, width in bands.items():
         out[col] = year_band(df[col], width)
     for col, mapping in maps.items():
-        unknown = sorted(set(df[col].dropna()) - set(mapping), key=str)
-        if unknown:
-            raise ValueError(
-                f"The mapping for column {col!r} has no entry for {', '.join(map(repr, unknown[:5]))}"
-                f"{' …' if len(unknown) > 5 else ''}."
-            )
-        out[col] = df[col].map(mapping)
+        out[col] = _map_values(df[col], col, mapping)
     return out
+
+
+def _map_values(values: pd.Series, col: str, mapping: Mapping[object, object]) -> pd.Series:
+    """``values`` mapped to broader values; an error naming any value the mapping lacks."""
+    unknown = sorted(set(values.dropna()) - set(mapping), key=str)
+    if unknown:
+        raise ValueError(
+            f"The mapping for column {col!r} has no entry for {', '.join(map(repr, unknown[:5]))}"
+            f"{' …' if len(unknown) > 5 else ''}."
+        )
+    return values.map(mapping)
 
 
 def suppress_small_classes(

@@ -356,6 +356,26 @@ def csat_table(
 # --------------------------------------------------------------------------- drivers
 
 
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least squares with an intercept: coefficients, slopes' standard errors, residuals."""
+    n, k = x.shape
+    design = np.column_stack([np.ones(n), x])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ coef
+    sigma2 = float(resid @ resid) / (n - k - 1)
+    cov = sigma2 * np.linalg.pinv(design.T @ design)
+    return coef, np.sqrt(np.diag(cov))[1:], resid
+
+
+def _importance(slopes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised weights, and their positive parts rescaled to sum to 1."""
+    k = len(slopes)
+    sd_x, sd_y = x.std(ddof=1, axis=0), y.std(ddof=1)
+    std_w = slopes * sd_x / sd_y if sd_y > 0 else np.zeros(k)
+    pos = np.clip(std_w, 0, None)
+    return std_w, pos / pos.sum() if pos.sum() > 0 else np.full(k, np.nan)
+
+
 def driver_analysis(
     df: pd.DataFrame,
     attributes: Sequence[str] = ATTRIBUTES,
@@ -386,18 +406,10 @@ def driver_analysis(
         raise DataValidationError(
             f"The driver regression needs more answers than attributes + 1 ({k + 1}); got {n}."
         )
-    x = df[attributes].to_numpy(dtype=float)
-    y = df[overall].to_numpy(dtype=float)
-    design = np.column_stack([np.ones(n), x])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    resid = y - design @ coef
-    sigma2 = float(resid @ resid) / (n - k - 1)
-    cov = sigma2 * np.linalg.pinv(design.T @ design)
-    se = np.sqrt(np.diag(cov))[1:]
+    x, y = df[attributes].to_numpy(dtype=float), df[overall].to_numpy(dtype=float)
+    coef, se, resid = _ols(x, y)
     z = _z(confidence)
-    sd_x, sd_y = x.std(ddof=1, axis=0), y.std(ddof=1)
-    std_w = coef[1:] * sd_x / sd_y if sd_y > 0 else np.zeros(k)
-    pos = np.clip(std_w, 0, None)
+    std_w, importance = _importance(coef[1:], x, y)
     out = pd.DataFrame(
         {
             "attribute": attributes,
@@ -406,16 +418,13 @@ def driver_analysis(
             "lower": coef[1:] - z * se,
             "upper": coef[1:] + z * se,
             "std_weight": std_w,
-            "importance": pos / pos.sum() if pos.sum() > 0 else np.full(k, np.nan),
+            "importance": importance,
             "performance": x.mean(axis=0),
         }
     )
     tss = float(((y - y.mean()) ** 2).sum())
-    out.attrs = {
-        "intercept": float(coef[0]),
-        "r2": 1 - float(resid @ resid) / tss if tss > 0 else float("nan"),
-        "n": n,
-    }
+    r2 = 1 - float(resid @ resid) / tss if tss > 0 else float("nan")
+    out.attrs = {"intercept": float(coef[0]), "r2": r2, "n": n}
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -173,6 +174,12 @@ def recency_days(answer: Any, *, tx: pd.DataFrame, cutoff: Any) -> str:
     raise ExerciseError("recency_days does not give the days since each customer's last purchase.")
 
 
+def _top_sum(score: pd.Series, worth: pd.Series, n: int) -> float:
+    """Sum of ``worth`` over the ``n`` rows with the highest ``score``."""
+    top = score.sort_values(ascending=False, kind="stable").index[:n]
+    return float(worth.loc[top].sum())
+
+
 @exercise("06.6")
 def winback_net(
     answer: Any,
@@ -196,11 +203,7 @@ def winback_net(
     if close(got, ref, rel=1e-6, abs_=0.01):
         return "Right: the expected margin recovered minus the cost of the top customers."
     cost = n_contacted * cost_per_contact
-
-    def top_sum(score: pd.Series, worth: pd.Series) -> float:
-        top = score.sort_values(ascending=False, kind="stable").index[:n_contacted]
-        return float(worth.loc[top].sum())
-
+    top_sum = functools.partial(_top_sum, n=n_contacted)
     recovered = response_rate * c["value"] * c["margin_rate"] * c["risk"]
     revenue = response_rate * c["value"] * c["risk"]
     if close(got, top_sum(revenue, revenue) - cost, rel=1e-6, abs_=0.01):

@@ -113,6 +113,22 @@ def with_products(tx: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFra
     return out.drop(columns="_sku")
 
 
+def _receipt_header(lines: pd.DataFrame, receipt_id: object) -> dict[str, object]:
+    """A receipt's header fields from its lines."""
+    first = lines.iloc[0]
+    header = {
+        "receipt_id": receipt_id,
+        "customer_id": first["customer_id"],
+        "timestamp": lines["timestamp"].min(),
+    }
+    for col in ("channel", "store_id"):
+        if col in lines.columns:
+            header[col] = first[col]
+    header["n_lines"] = len(lines)
+    header["total"] = lines["amount"].sum()
+    return header
+
+
 def receipt_view(
     tx: pd.DataFrame, receipt_id: object = None, products: pd.DataFrame | None = None
 ) -> tuple[pd.Series, pd.DataFrame]:
@@ -150,17 +166,7 @@ def receipt_view(
     if lines.empty:
         raise DataValidationError(f"receipt_id {receipt_id!r} is not in the transactions table.")
     lines = with_products(lines, products).reset_index(drop=True)
-    first = lines.iloc[0]
-    header = {
-        "receipt_id": receipt_id,
-        "customer_id": first["customer_id"],
-        "timestamp": lines["timestamp"].min(),
-    }
-    for col in ("channel", "store_id"):
-        if col in lines.columns:
-            header[col] = first[col]
-    header["n_lines"] = len(lines)
-    header["total"] = lines["amount"].sum()
+    header = _receipt_header(lines, receipt_id)
     show = [
         c
         for c in ("sku", "name_zh", "name_en", "category_zh", "quantity", "unit_price",

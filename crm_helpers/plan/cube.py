@@ -33,6 +33,38 @@ def _behaviour(tx: pd.DataFrame, behaviour: str) -> pd.Series:
     return tx[behaviour].astype("str")
 
 
+def _line_classes(tx: pd.DataFrame, customer_classes: pd.Series) -> pd.Series:
+    """Each line's customer class; an error naming a buyer without one."""
+    cust = tx["customer_id"].map(customer_classes)
+    if cust.isna().any():
+        missing = tx.loc[cust.isna(), "customer_id"].iloc[0]
+        raise DataValidationError(
+            f"customer_classes has no class for customer_id {missing!r}: give every buyer a class."
+        )
+    return cust
+
+
+def _cube_lines(tx: pd.DataFrame, cust: pd.Series, product: str, behaviour: str) -> pd.DataFrame:
+    """One row per line: its three cube coordinates and the measures."""
+    frame = pd.DataFrame(
+        {
+            "customer": cust.to_numpy(),
+            "product": tx[product].astype("str").to_numpy(),
+            "behaviour": _behaviour(tx, behaviour).to_numpy(),
+            "sales": tx["amount"].to_numpy(dtype="float64"),
+            "lines": 1,
+            "receipt_id": tx["receipt_id"].to_numpy(),
+            "customer_id": tx["customer_id"].to_numpy(),
+        }
+    )
+    if "quantity" in tx.columns:
+        frame["quantity"] = tx["quantity"].to_numpy()
+        if "unit_cost" in tx.columns:
+            cost = (tx["unit_cost"] * tx["quantity"]).to_numpy(dtype="float64")
+            frame["margin"] = frame["sales"] - cost
+    return frame
+
+
 def crm_cube(
     tx: pd.DataFrame,
     customer_classes: pd.Series,
@@ -71,28 +103,8 @@ def crm_cube(
     if product == "category" and "category" not in tx.columns:
         tx = tx.assign(category=tx["sku"].astype("str").map(product_classes(tx)))
     require_columns(tx, [product], "transactions")
-    cust = tx["customer_id"].map(customer_classes)
-    if cust.isna().any():
-        missing = tx.loc[cust.isna(), "customer_id"].iloc[0]
-        raise DataValidationError(
-            f"customer_classes has no class for customer_id {missing!r}: give every buyer a class."
-        )
-    frame = pd.DataFrame(
-        {
-            "customer": cust.to_numpy(),
-            "product": tx[product].astype("str").to_numpy(),
-            "behaviour": _behaviour(tx, behaviour).to_numpy(),
-            "sales": tx["amount"].to_numpy(dtype="float64"),
-            "lines": 1,
-            "receipt_id": tx["receipt_id"].to_numpy(),
-            "customer_id": tx["customer_id"].to_numpy(),
-        }
-    )
-    if "quantity" in tx.columns:
-        frame["quantity"] = tx["quantity"].to_numpy()
-        if "unit_cost" in tx.columns:
-            cost = (tx["unit_cost"] * tx["quantity"]).to_numpy(dtype="float64")
-            frame["margin"] = frame["sales"] - cost
+    cust = _line_classes(tx, customer_classes)
+    frame = _cube_lines(tx, cust, product, behaviour)
     keys = ["customer", "product", "behaviour"]
     measures = [m for m in _MEASURES if m in frame.columns]
     g = frame.groupby(keys, sort=True)

@@ -155,6 +155,17 @@ def customer_file_design() -> pd.DataFrame:
     return out
 
 
+def _add_preferences(summary: pd.DataFrame, tx: pd.DataFrame, category: str) -> None:
+    """Add each customer's top category (by spend) and number of categories, in place."""
+    spend = tx.groupby(["customer_id", category], observed=True)["amount"].sum().reset_index()
+    top = spend.sort_values(["customer_id", "amount"], ascending=[True, False])
+    top = top.drop_duplicates("customer_id").set_index("customer_id")[category]
+    summary["top_category"] = summary["customer_id"].map(top).astype("str")
+    summary["n_categories"] = summary["customer_id"].map(
+        tx.groupby("customer_id", observed=True)[category].nunique()
+    )
+
+
 def customer_file(
     tx: pd.DataFrame,
     customers: pd.DataFrame | None = None,
@@ -189,13 +200,7 @@ def customer_file(
     summary["value_decile"] = summary["customer_id"].map(decile).astype("int64")
     summary["customer_class"] = summary["customer_id"].map(value_groups(tx, n_classes))
     if category in tx.columns:
-        spend = tx.groupby(["customer_id", category], observed=True)["amount"].sum().reset_index()
-        top = spend.sort_values(["customer_id", "amount"], ascending=[True, False])
-        top = top.drop_duplicates("customer_id").set_index("customer_id")[category]
-        summary["top_category"] = summary["customer_id"].map(top).astype("str")
-        summary["n_categories"] = summary["customer_id"].map(
-            tx.groupby("customer_id", observed=True)[category].nunique()
-        )
+        _add_preferences(summary, tx, category)
     stages = kpi.lifecycle_stage(tx, moment, customers=customers)[["customer_id", "stage"]]
     out = summary.merge(stages, on="customer_id", how="outer")
     if customers is not None:

@@ -84,6 +84,39 @@ def _window(tx: pd.DataFrame, days: float, end: pd.Timestamp | None) -> tuple[pd
     return end - pd.Timedelta(days=2 * days), end - pd.Timedelta(days=days), end
 
 
+def _two_period_sales(
+    tx: pd.DataFrame,
+    keys: list[str],
+    bounds: tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp],
+    classes: pd.Series | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Sales per item (per class) in the earlier and later period; the grouping columns."""
+    start, mid, stop = bounds
+    part = pd.Series(
+        np.select(
+            [(tx["timestamp"] >= start) & (tx["timestamp"] < mid),
+             (tx["timestamp"] >= mid) & (tx["timestamp"] < stop)],
+            ["earlier", "later"], default="",
+        ),
+        index=tx.index,
+    )  # fmt: skip
+    frame = tx.assign(_part=part)
+    frame = frame[frame["_part"] != ""]
+    group = []
+    if classes is not None:
+        frame = frame.assign(customer_class=_classes_of(frame, classes))
+        group = ["customer_class"]
+    t = (
+        frame.groupby(group + keys + ["_part"], observed=True)["amount"]
+        .sum()
+        .unstack("_part", fill_value=0.0)
+        .reindex(columns=["earlier", "later"], fill_value=0.0)
+        .reset_index()
+    )
+    t.columns.name = None
+    return t, group
+
+
 def latent_demand(
     tx: pd.DataFrame,
     n: int = 10,
@@ -121,29 +154,8 @@ def latent_demand(
     if days <= 0:
         raise ValueError(f"days must be positive; got {days}.")
     start, mid, stop = _window(tx, days, end)
-    part = pd.Series(
-        np.select(
-            [(tx["timestamp"] >= start) & (tx["timestamp"] < mid),
-             (tx["timestamp"] >= mid) & (tx["timestamp"] < stop)],
-            ["earlier", "later"], default="",
-        ),
-        index=tx.index,
-    )  # fmt: skip
     keys = [item, *_item_columns(tx, item)]
-    frame = tx.assign(_part=part)
-    frame = frame[frame["_part"] != ""]
-    group = []
-    if classes is not None:
-        frame = frame.assign(customer_class=_classes_of(frame, classes))
-        group = ["customer_class"]
-    t = (
-        frame.groupby(group + keys + ["_part"], observed=True)["amount"]
-        .sum()
-        .unstack("_part", fill_value=0.0)
-        .reindex(columns=["earlier", "later"], fill_value=0.0)
-        .reset_index()
-    )
-    t.columns.name = None
+    t, group = _two_period_sales(tx, keys, (start, mid, stop), classes)
     t = t[(t["earlier"] > 0) & (t["earlier"] >= min_base)].copy()
     t["growth"] = t["later"] / t["earlier"] - 1
     t = t[t["growth"] > 0]
@@ -201,6 +213,17 @@ def opinion_leaders(
     return out
 
 
+def _leader_buyers(recent: pd.DataFrame, is_leader: pd.Series, recent_days: float) -> int:
+    """How many leaders bought recently; an error with advice if none did."""
+    n_lead = recent.loc[is_leader, "customer_id"].nunique()
+    if n_lead == 0:
+        raise DataValidationError(
+            f"No opinion leader bought in the last {recent_days} days: loosen the leader "
+            "definition (top_share, min_breadth, recent_days) or lengthen recent_days."
+        )
+    return n_lead
+
+
 def future_demand(
     tx: pd.DataFrame,
     leaders: Sequence[object] | pd.Series,
@@ -235,12 +258,7 @@ def future_demand(
     keys = [item, *_item_columns(tx, item)]
     is_leader = recent["customer_id"].isin(leaders)
     n_all = recent["customer_id"].nunique()
-    n_lead = recent.loc[is_leader, "customer_id"].nunique()
-    if n_lead == 0:
-        raise DataValidationError(
-            f"No opinion leader bought in the last {recent_days} days: loosen the leader "
-            "definition (top_share, min_breadth, recent_days) or lengthen recent_days."
-        )
+    n_lead = _leader_buyers(recent, is_leader, recent_days)
     every = recent.groupby(keys, observed=True)["customer_id"].nunique()
     lead = recent[is_leader].groupby(keys, observed=True)["customer_id"].nunique()
     t = pd.DataFrame({"leader_buyers": lead, "all_buyers": every}).dropna().reset_index()

@@ -30,6 +30,61 @@ def _check_thresholds(name: str, pair: tuple[float, float]) -> None:
         )
 
 
+def _classes(
+    n_customers: float,
+    margin_rate: float,
+    customer_thresholds: tuple[float, float],
+    margin_thresholds: tuple[float, float],
+) -> tuple[str, str]:
+    """The customers class (few/medium/many) and margin class (low/medium/high), checked."""
+    _check_thresholds("customer_thresholds", customer_thresholds)
+    _check_thresholds("margin_thresholds", margin_thresholds)
+    if n_customers < 0 or not np.isfinite(n_customers):
+        raise ValueError(f"n_customers must be a non-negative number; got {n_customers}.")
+    if not np.isfinite(margin_rate):
+        raise ValueError(f"margin_rate must be a finite number; got {margin_rate}.")
+    few, many = customer_thresholds
+    low, high = margin_thresholds
+    cclass = "few" if n_customers < few else ("many" if n_customers >= many else "medium")
+    mclass = "low" if margin_rate < low else ("high" if margin_rate >= high else "medium")
+    return cclass, mclass
+
+
+def _reasoning(
+    n_customers: float,
+    margin_rate: float,
+    classes: tuple[str, str, str, str],
+    customer_thresholds: tuple[float, float],
+    margin_thresholds: tuple[float, float],
+) -> tuple[str, str]:
+    """The reasoning behind a Kotler level, in English and Chinese."""
+    cclass, mclass, level, zh = classes
+    few, many = customer_thresholds
+    low, high = margin_thresholds
+    reasoning = (
+        f"{n_customers:,.0f} customers is '{cclass}' (few < {few:,.0f} ≤ medium < {many:,.0f} ≤ "
+        f"many) and a margin rate of {margin_rate:.1%} is '{mclass}' (low < {low:.0%} ≤ medium "
+        f"< {high:.0%} ≤ high). Kotler's matrix gives '{level}' ({zh}): "
+        + {
+            "basic": "the margin per customer cannot pay for personal follow-up of so many customers.",
+            "reactive": "customers are invited to reach the company; the company does not reach out to each.",
+            "accountable": "a follow-up after the sale is affordable and pays back in satisfaction.",
+            "proactive": "regular contact with new offers is worth its cost at this margin and scale.",
+            "partnership": "few customers with high margins: each relationship deserves joint work.",
+        }[level]
+    )  # fmt: skip
+    cz = {"few": "少", "medium": "中等", "many": "多"}[cclass]
+    mz = {"low": "低", "medium": "中等", "high": "高"}[mclass]
+    reasoning_zh = (
+        f"客户数 {n_customers:,.0f} 属于「{cz}」(少 < {few:,.0f} ≤ 中等 < {many:,.0f} ≤ 多), "
+        f"边际利润率 {margin_rate:.1%} 属于「{mz}」(低 < {low:.0%} ≤ 中等 < {high:.0%} ≤ 高)。"
+        f"按科特勒的客户数 × 边际利润矩阵, 选择「{zh}」关系: "
+        + KOTLER_LEVELS.set_index("level").loc[level, "what_zh"]
+        + "。"
+    )
+    return reasoning, reasoning_zh
+
+
 def kotler_level(
     n_customers: float,
     margin_rate: float,
@@ -64,38 +119,15 @@ def kotler_level(
     >>> kotler_level(40, 0.5)["level"]
     'partnership'
     """
-    _check_thresholds("customer_thresholds", customer_thresholds)
-    _check_thresholds("margin_thresholds", margin_thresholds)
-    if n_customers < 0 or not np.isfinite(n_customers):
-        raise ValueError(f"n_customers must be a non-negative number; got {n_customers}.")
-    if not np.isfinite(margin_rate):
-        raise ValueError(f"margin_rate must be a finite number; got {margin_rate}.")
-    few, many = customer_thresholds
-    low, high = margin_thresholds
-    cclass = "few" if n_customers < few else ("many" if n_customers >= many else "medium")
-    mclass = "low" if margin_rate < low else ("high" if margin_rate >= high else "medium")
+    cclass, mclass = _classes(n_customers, margin_rate, customer_thresholds, margin_thresholds)
     level = _KOTLER[cclass][_MARGINS.index(mclass)]
     zh = KOTLER_LEVELS.set_index("level").loc[level, "name_zh"]
-    reasoning = (
-        f"{n_customers:,.0f} customers is '{cclass}' (few < {few:,.0f} ≤ medium < {many:,.0f} ≤ "
-        f"many) and a margin rate of {margin_rate:.1%} is '{mclass}' (low < {low:.0%} ≤ medium "
-        f"< {high:.0%} ≤ high). Kotler's matrix gives '{level}' ({zh}): "
-        + {
-            "basic": "the margin per customer cannot pay for personal follow-up of so many customers.",
-            "reactive": "customers are invited to reach the company; the company does not reach out to each.",
-            "accountable": "a follow-up after the sale is affordable and pays back in satisfaction.",
-            "proactive": "regular contact with new offers is worth its cost at this margin and scale.",
-            "partnership": "few customers with high margins: each relationship deserves joint work.",
-        }[level]
-    )  # fmt: skip
-    cz = {"few": "少", "medium": "中等", "many": "多"}[cclass]
-    mz = {"low": "低", "medium": "中等", "high": "高"}[mclass]
-    reasoning_zh = (
-        f"客户数 {n_customers:,.0f} 属于「{cz}」(少 < {few:,.0f} ≤ 中等 < {many:,.0f} ≤ 多), "
-        f"边际利润率 {margin_rate:.1%} 属于「{mz}」(低 < {low:.0%} ≤ 中等 < {high:.0%} ≤ 高)。"
-        f"按科特勒的客户数 × 边际利润矩阵, 选择「{zh}」关系: "
-        + KOTLER_LEVELS.set_index("level").loc[level, "what_zh"]
-        + "。"
+    reasoning, reasoning_zh = _reasoning(
+        n_customers,
+        margin_rate,
+        (cclass, mclass, level, zh),
+        customer_thresholds,
+        margin_thresholds,
     )
     return pd.Series(
         {"level": level, "name_zh": zh, "customers_class": cclass, "margin_class": mclass,

@@ -73,6 +73,88 @@ class StrategyPlan:
     rule: str = ""
 
 
+def _prospects(tx: pd.DataFrame, customers: pd.DataFrame | None) -> tuple[pd.DataFrame, float, str]:
+    """Acquisition: members without a purchase, the average receipt, and the rule."""
+    if customers is None:
+        raise DataValidationError(
+            "The acquisition direction targets members without a purchase: it needs the "
+            "member table (customers=...). Data without a member table have no prospects."
+        )
+    require_columns(customers, ["customer_id"], "customers")
+    prospects = customers.loc[~customers["customer_id"].isin(tx["customer_id"]), ["customer_id"]]
+    targets = prospects.assign(reason="member without a purchase (prospect)")
+    basket = tx.groupby("receipt_id")["amount"].sum().mean()
+    rule = "members in the member table who have not bought yet"
+    return targets, basket, rule
+
+
+def _rfm_targets(
+    direction: str, tx: pd.DataFrame, rfm: pd.DataFrame
+) -> tuple[pd.DataFrame, float, str]:
+    """The other directions: customers of the direction's RFM segments, their basket, rule."""
+    seg = rfm["segment"].astype("str")
+    if direction == "retention":
+        chosen = seg.isin(["at risk", "can't lose", "about to sleep", "need attention"])
+        rule = "RFM segment in at risk, can't lose, about to sleep, need attention"
+    elif direction == "development":
+        chosen = seg.isin(["loyal", "potential loyalists", "champions"])
+        rule = "RFM segment in champions, loyal, potential loyalists"
+        if "category" in tx.columns:
+            n_cat = tx.groupby("customer_id", observed=True)["category"].nunique()
+            chosen &= rfm["customer_id"].map(n_cat).le(2).to_numpy()
+            rule += ", buying in at most two categories"
+    elif direction == "win_back":
+        chosen = seg.isin(["hibernating", "lost", "at risk", "can't lose"]) & (
+            rfm["monetary"] > rfm["monetary"].median()
+        )
+        rule = "RFM segment in hibernating, lost, at risk, can't lose, sales above the median"
+    else:
+        chosen = seg.isin(["champions", "loyal"])
+        rule = "RFM segment in champions, loyal"
+    keep = ["customer_id", "recency_days", "frequency", "monetary", "segment"]
+    targets = rfm.loc[chosen.to_numpy(), keep].rename(columns={"segment": "rfm_segment"})
+    targets["rfm_segment"] = targets["rfm_segment"].astype("str")
+    targets = targets.assign(
+        reason=targets["rfm_segment"].map(lambda s: f"RFM segment: {s}"),
+        action=targets["rfm_segment"].map(segment.RFM_ACTIONS),
+    )
+    basket = (targets["monetary"] / targets["frequency"]).mean() if len(targets) else 0.0
+    return targets, basket, rule
+
+
+def _effect(
+    direction: str,
+    n: int,
+    basket: float,
+    response_rate: float | None,
+    cost_per_contact: float,
+    margin_rate: float,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The direction's action steps and its expected effect under the stated assumptions."""
+    row = STRATEGY_DIRECTIONS.set_index("direction").loc[direction]
+    actions = pd.DataFrame(
+        {"step": ["goal", "target", "actions", "measure"],
+         "content": [row["goal"], row["target"], row["actions"], row["measure"]]}
+    )  # fmt: skip
+    rate = _DEFAULT_RESPONSE[direction] if response_rate is None else response_rate
+    if not 0 <= rate <= 1:
+        raise ValueError(f"response_rate must be between 0 and 1; got {rate}.")
+    sales = n * rate * float(basket if pd.notna(basket) else 0.0)
+    expected = pd.Series(
+        {
+            "targets": n,
+            "response_rate": rate,
+            "responses": n * rate,
+            "avg_basket": float(basket) if pd.notna(basket) else 0.0,
+            "expected_sales": sales,
+            "cost": n * cost_per_contact,
+            "expected_profit": sales * margin_rate - n * cost_per_contact,
+        },
+        name=direction,
+    )
+    return actions, expected
+
+
 def apply_strategy(
     direction: str,
     tx: pd.DataFrame,
@@ -112,67 +194,11 @@ def apply_strategy(
     check_choice("direction", direction, _DIRECTIONS)
     require_columns(tx, _TX, "transactions")
     rfm = segment.rfm(tx, as_of)
-    seg = rfm["segment"].astype("str")
     if direction == "acquisition":
-        if customers is None:
-            raise DataValidationError(
-                "The acquisition direction targets members without a purchase: it needs the "
-                "member table (customers=...). Data without a member table have no prospects."
-            )
-        require_columns(customers, ["customer_id"], "customers")
-        prospects = customers.loc[
-            ~customers["customer_id"].isin(tx["customer_id"]), ["customer_id"]
-        ]
-        targets = prospects.assign(reason="member without a purchase (prospect)")
-        basket = tx.groupby("receipt_id")["amount"].sum().mean()
-        rule = "members in the member table who have not bought yet"
+        targets, basket, rule = _prospects(tx, customers)
     else:
-        if direction == "retention":
-            chosen = seg.isin(["at risk", "can't lose", "about to sleep", "need attention"])
-            rule = "RFM segment in at risk, can't lose, about to sleep, need attention"
-        elif direction == "development":
-            chosen = seg.isin(["loyal", "potential loyalists", "champions"])
-            rule = "RFM segment in champions, loyal, potential loyalists"
-            if "category" in tx.columns:
-                n_cat = tx.groupby("customer_id", observed=True)["category"].nunique()
-                chosen &= rfm["customer_id"].map(n_cat).le(2).to_numpy()
-                rule += ", buying in at most two categories"
-        elif direction == "win_back":
-            chosen = seg.isin(["hibernating", "lost", "at risk", "can't lose"]) & (
-                rfm["monetary"] > rfm["monetary"].median()
-            )
-            rule = "RFM segment in hibernating, lost, at risk, can't lose, sales above the median"
-        else:
-            chosen = seg.isin(["champions", "loyal"])
-            rule = "RFM segment in champions, loyal"
-        keep = ["customer_id", "recency_days", "frequency", "monetary", "segment"]
-        targets = rfm.loc[chosen.to_numpy(), keep].rename(columns={"segment": "rfm_segment"})
-        targets["rfm_segment"] = targets["rfm_segment"].astype("str")
-        targets = targets.assign(
-            reason=targets["rfm_segment"].map(lambda s: f"RFM segment: {s}"),
-            action=targets["rfm_segment"].map(segment.RFM_ACTIONS),
-        )
-        basket = (targets["monetary"] / targets["frequency"]).mean() if len(targets) else 0.0
-    row = STRATEGY_DIRECTIONS.set_index("direction").loc[direction]
-    actions = pd.DataFrame(
-        {"step": ["goal", "target", "actions", "measure"],
-         "content": [row["goal"], row["target"], row["actions"], row["measure"]]}
-    )  # fmt: skip
-    rate = _DEFAULT_RESPONSE[direction] if response_rate is None else response_rate
-    if not 0 <= rate <= 1:
-        raise ValueError(f"response_rate must be between 0 and 1; got {rate}.")
-    n = len(targets)
-    sales = n * rate * float(basket if pd.notna(basket) else 0.0)
-    expected = pd.Series(
-        {
-            "targets": n,
-            "response_rate": rate,
-            "responses": n * rate,
-            "avg_basket": float(basket) if pd.notna(basket) else 0.0,
-            "expected_sales": sales,
-            "cost": n * cost_per_contact,
-            "expected_profit": sales * margin_rate - n * cost_per_contact,
-        },
-        name=direction,
+        targets, basket, rule = _rfm_targets(direction, tx, rfm)
+    actions, expected = _effect(
+        direction, len(targets), basket, response_rate, cost_per_contact, margin_rate
     )
     return StrategyPlan(direction, targets.reset_index(drop=True), actions, expected, rule)

@@ -84,6 +84,17 @@ def _assignments(
     return list(zip(students, topics, strict=True))
 
 
+def _fill_cube(ctx: PlanContext, tx: pd.DataFrame) -> None:
+    """Set ``ctx.behaviour`` (falling back to day type) and the CRM cube, in the language."""
+    behaviour = ctx.behaviour
+    if behaviour not in ("daytype", "daypart") and behaviour not in tx.columns:
+        behaviour = "daytype"
+    ctx.behaviour = behaviour
+    ctx.cube = plan.crm_cube(tx, ctx.quintile, behaviour=behaviour)
+    if ctx.language == "zh":
+        ctx.cube = _cube_in_chinese(ctx.cube, tx)
+
+
 def prepare(
     tx: pd.DataFrame,
     *,
@@ -120,13 +131,7 @@ def prepare(
                       assignments=_assignments(preset, students, topics), **choices)  # fmt: skip
     ctx.assumptions = {**preset["assumptions"], **(ctx.assumptions or {})}
     ctx.quintile = plan.value_groups(tx, 5)
-    behaviour = ctx.behaviour
-    if behaviour not in ("daytype", "daypart") and behaviour not in tx.columns:
-        behaviour = "daytype"
-    ctx.behaviour = behaviour
-    ctx.cube = plan.crm_cube(tx, ctx.quintile, behaviour=behaviour)
-    if ctx.language == "zh":
-        ctx.cube = _cube_in_chinese(ctx.cube, tx)
+    _fill_cube(ctx, tx)
     if "unit_cost" in tx.columns and "quantity" in tx.columns:
         ctx.margin_rate = float(
             (tx["amount"] - tx["unit_cost"] * tx["quantity"]).sum() / tx["amount"].sum()

@@ -36,6 +36,35 @@ _SVCD_ZH = dict(cat.SVCD_NAMES)  # 明星、火山、奶牛、小狗 (seed 001)
 # --------------------------------------------------------------------------- ABC
 
 
+def _ab_split(summary: pd.DataFrame, a_share: float) -> pd.DataFrame:
+    """Buyers sorted by sales with their shares and class A or B."""
+    s = summary[["customer_id", "monetary"]].rename(columns={"monetary": "sales"})
+    s = s.assign(_key=s["sales"].round(6))  # equal sums are ties, whatever the float order
+    s = s.sort_values(["_key", "customer_id"], ascending=[False, True], kind="stable")
+    s = s.drop(columns="_key")
+    total = s["sales"].sum()
+    s["sales_share"] = s["sales"] / total
+    s["cum_share"] = s["sales_share"].cumsum()
+    before = s["cum_share"] - s["sales_share"]
+    is_a = (before < a_share - 1e-12).to_numpy().copy()
+    last_a = s["sales"].to_numpy()[is_a].min()
+    is_a |= s["sales"].to_numpy() >= last_a
+    s["abc_class"] = np.where(is_a, "A", "B")
+    return s
+
+
+def _with_prospects(s: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:
+    """Append the members who have not bought as class C."""
+    if customers is not None:
+        require_columns(customers, ["customer_id"], "customers")
+        ids = pd.Index(customers["customer_id"].drop_duplicates())
+        prospects = ids.difference(pd.Index(s["customer_id"]))
+        c = pd.DataFrame({"customer_id": prospects, "sales": 0.0, "sales_share": 0.0})
+        c["cum_share"], c["abc_class"] = np.nan, "C"
+        s = pd.concat([s, c], ignore_index=True) if len(c) else s
+    return s
+
+
 def abc_classes(
     tx: pd.DataFrame,
     customers: pd.DataFrame | None = None,
@@ -72,25 +101,7 @@ def abc_classes(
     if isinstance(a_share, bool) or not isinstance(a_share, int | float) or not 0 < a_share < 1:
         raise ValueError(f"a_share must be a share between 0 and 1 (0.75 = 75 %); got {a_share!r}.")
     summary = customer_summary(tx, as_of, allow_returns=allow_returns)
-    s = summary[["customer_id", "monetary"]].rename(columns={"monetary": "sales"})
-    s = s.assign(_key=s["sales"].round(6))  # equal sums are ties, whatever the float order
-    s = s.sort_values(["_key", "customer_id"], ascending=[False, True], kind="stable")
-    s = s.drop(columns="_key")
-    total = s["sales"].sum()
-    s["sales_share"] = s["sales"] / total
-    s["cum_share"] = s["sales_share"].cumsum()
-    before = s["cum_share"] - s["sales_share"]
-    is_a = (before < a_share - 1e-12).to_numpy().copy()
-    last_a = s["sales"].to_numpy()[is_a].min()
-    is_a |= s["sales"].to_numpy() >= last_a
-    s["abc_class"] = np.where(is_a, "A", "B")
-    if customers is not None:
-        require_columns(customers, ["customer_id"], "customers")
-        ids = pd.Index(customers["customer_id"].drop_duplicates())
-        prospects = ids.difference(pd.Index(s["customer_id"]))
-        c = pd.DataFrame({"customer_id": prospects, "sales": 0.0, "sales_share": 0.0})
-        c["cum_share"], c["abc_class"] = np.nan, "C"
-        s = pd.concat([s, c], ignore_index=True) if len(c) else s
+    s = _with_prospects(_ab_split(summary, a_share), customers)
     s = s.reset_index(drop=True)
     s["visits_per_month"] = s["abc_class"].map({k: v[0] for k, v in ABC_CADENCE.items()})
     s["cadence"] = s["abc_class"].map({k: v[1] for k, v in ABC_CADENCE.items()})

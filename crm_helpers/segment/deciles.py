@@ -16,6 +16,22 @@ from ._base import (
 _PERIOD_TRUNC = {"year": "year", "quarter": "quarter", "month": "month", "week": "week"}
 
 
+#: Rank buyers by sales within each period; ``{part}`` is the period expression.
+_DECILE_SQL = """
+    WITH sales AS (
+        SELECT {part} AS period, customer_id, sum(CAST(amount AS DOUBLE)) AS sales
+        FROM tx GROUP BY ALL
+    ),
+    ranked AS (
+        SELECT *, row_number() OVER w AS rank, count(*) OVER (PARTITION BY period) AS n
+        FROM sales
+        WINDOW w AS (PARTITION BY period ORDER BY round(sales, 6) DESC, customer_id)
+    )
+    SELECT period, customer_id, sales, rank, (10 * (rank - 1)) // n + 1 AS decile
+    FROM ranked ORDER BY period, rank
+"""
+
+
 def customer_deciles(
     tx: pd.DataFrame, period: str | None = None, *, allow_returns: bool = False
 ) -> pd.DataFrame:
@@ -47,20 +63,7 @@ def customer_deciles(
         check_choice("period", period, [None, *_PERIOD_TRUNC])
     narrow = _narrow(tx, allow_returns=allow_returns)
     part = f"date_trunc('{_PERIOD_TRUNC[period]}', \"timestamp\")" if period else "NULL"
-    sql = f"""
-        WITH sales AS (
-            SELECT {part} AS period, customer_id, sum(CAST(amount AS DOUBLE)) AS sales
-            FROM tx GROUP BY ALL
-        ),
-        ranked AS (
-            SELECT *, row_number() OVER w AS rank, count(*) OVER (PARTITION BY period) AS n
-            FROM sales
-            WINDOW w AS (PARTITION BY period ORDER BY round(sales, 6) DESC, customer_id)
-        )
-        SELECT period, customer_id, sales, rank, (10 * (rank - 1)) // n + 1 AS decile
-        FROM ranked ORDER BY period, rank
-    """
-    raw = _query(sql, {"tx": narrow})
+    raw = _query(_DECILE_SQL.format(part=part), {"tx": narrow})
     out = pd.DataFrame(
         {
             "customer_id": raw["customer_id"].to_numpy(),

@@ -126,6 +126,42 @@ def _differences(
     return out
 
 
+def _group_row(keys: list[str], key: object, diff: pd.DataFrame) -> dict[str, object]:
+    """One group's row: its key values, customers, value spread and needs diversity."""
+    key = key if isinstance(key, tuple) else (key,)
+    sales = diff["sales"].to_numpy(dtype=float)
+    return {
+        **dict(zip(keys, key, strict=True)),
+        "customers": len(diff),
+        "value_cv": float(sales.std() / sales.mean()) if sales.mean() else np.nan,
+        "needs_diversity": float(diff["needs_distance"].mean()),
+    }
+
+
+def _empty_matrix(
+    keys: list[str], value_threshold: float, needs_threshold: float, note: str
+) -> pd.DataFrame:
+    """The matrix with no group, its columns typed and ``attrs["note"]`` saying why."""
+    empty = pd.DataFrame(columns=[*keys, "customers", "value_cv", "needs_diversity"])
+    empty["quadrant"] = pd.Categorical([], categories=list(QUADRANT_STRATEGIES))
+    empty["strategy"] = pd.Series(dtype=str)
+    empty.attrs.update(value_threshold=value_threshold, needs_threshold=needs_threshold, note=note)
+    return empty
+
+
+def _quadrants(out: pd.DataFrame, value_threshold: float, needs_threshold: float) -> pd.DataFrame:
+    """Add each group's quadrant and strategy."""
+    large_v = (out["value_cv"] >= value_threshold).to_numpy()
+    large_n = (out["needs_diversity"] >= needs_threshold).to_numpy()
+    quadrant = np.select(
+        [large_v & large_n, large_v, large_n], ["one-to-one", "loyalty building", "niche"], "mass"
+    )
+    out["quadrant"] = pd.Categorical(quadrant, categories=list(QUADRANT_STRATEGIES), ordered=True)
+    out["strategy"] = out["quadrant"].map(QUADRANT_STRATEGIES).astype(str)
+    out.attrs.update(value_threshold=value_threshold, needs_threshold=needs_threshold)
+    return out
+
+
 def differentiation_matrix(
     tx: pd.DataFrame,
     by: str | Sequence[str] | None = None,
@@ -167,37 +203,14 @@ def differentiation_matrix(
         diff = _differences(part, category, min_receipts, allow_returns)
         if len(diff) < min_customers:
             continue
-        key = key if isinstance(key, tuple) else (key,)
-        sales = diff["sales"].to_numpy(dtype=float)
-        rows.append(
-            {
-                **dict(zip(keys, key, strict=True)),
-                "customers": len(diff),
-                "value_cv": float(sales.std() / sales.mean()) if sales.mean() else np.nan,
-                "needs_diversity": float(diff["needs_distance"].mean()),
-            }
-        )
+        rows.append(_group_row(keys, key, diff))
     if not rows:
-        empty = pd.DataFrame(columns=[*keys, "customers", "value_cv", "needs_diversity"])
-        empty["quadrant"] = pd.Categorical([], categories=list(QUADRANT_STRATEGIES))
-        empty["strategy"] = pd.Series(dtype=str)
-        empty.attrs.update(
-            value_threshold=value_threshold,
-            needs_threshold=needs_threshold,
-            note=f"no group has {min_customers} or more customers with {min_receipts}+ "
-            "receipts: lower min_customers or min_receipts, or group more coarsely",
+        note = (
+            f"no group has {min_customers} or more customers with {min_receipts}+ "
+            "receipts: lower min_customers or min_receipts, or group more coarsely"
         )
-        return empty
-    out = pd.DataFrame(rows)
-    large_v = (out["value_cv"] >= value_threshold).to_numpy()
-    large_n = (out["needs_diversity"] >= needs_threshold).to_numpy()
-    quadrant = np.select(
-        [large_v & large_n, large_v, large_n], ["one-to-one", "loyalty building", "niche"], "mass"
-    )
-    out["quadrant"] = pd.Categorical(quadrant, categories=list(QUADRANT_STRATEGIES), ordered=True)
-    out["strategy"] = out["quadrant"].map(QUADRANT_STRATEGIES).astype(str)
-    out.attrs.update(value_threshold=value_threshold, needs_threshold=needs_threshold)
-    return out
+        return _empty_matrix(keys, value_threshold, needs_threshold, note)
+    return _quadrants(pd.DataFrame(rows), value_threshold, needs_threshold)
 
 
 def quadrant_counts(matrix: pd.DataFrame) -> pd.DataFrame:

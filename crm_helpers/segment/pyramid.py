@@ -67,6 +67,19 @@ PYRAMID_MYTHS = pd.DataFrame(
 )
 
 
+def _cost_from_margin(margin: float | None) -> str:
+    """SQL for the cost of goods as amount × (1 − margin), after checking ``margin``."""
+    if margin is None:
+        raise DataValidationError(
+            "Profit needs the cost of goods: the transactions table has no column "
+            "'unit_cost'. Pass margin= (the gross margin as a share of sales, e.g. "
+            "margin=0.25) or add a unit_cost column."
+        )
+    if isinstance(margin, bool) or not isinstance(margin, int | float) or not 0 <= margin <= 1:
+        raise ValueError(f"margin must be a share between 0 and 1 (0.25 = 25 %); got {margin!r}.")
+    return f"sum(CAST(amount AS DOUBLE)) * {1.0 - float(margin)!r}"
+
+
 def customer_profit(
     tx: pd.DataFrame,
     *,
@@ -94,18 +107,8 @@ def customer_profit(
     """
     _positive("service_cost_per_receipt", service_cost_per_receipt, allow_zero=True)
     if "unit_cost" not in tx.columns:
-        if margin is None:
-            raise DataValidationError(
-                "Profit needs the cost of goods: the transactions table has no column "
-                "'unit_cost'. Pass margin= (the gross margin as a share of sales, e.g. "
-                "margin=0.25) or add a unit_cost column."
-            )
-        if isinstance(margin, bool) or not isinstance(margin, int | float) or not 0 <= margin <= 1:
-            raise ValueError(
-                f"margin must be a share between 0 and 1 (0.25 = 25 %); got {margin!r}."
-            )
+        cost_sql = _cost_from_margin(margin)
         narrow = _narrow(tx, allow_returns=allow_returns)
-        cost_sql = f"sum(CAST(amount AS DOUBLE)) * {1.0 - float(margin)!r}"
     else:
         narrow = _narrow(tx, ("quantity", "unit_cost"), allow_returns=allow_returns)
         cost_sql = "sum(CAST(quantity AS DOUBLE) * unit_cost)"

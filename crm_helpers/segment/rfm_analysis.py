@@ -61,6 +61,28 @@ _RFM_GRID = {
 # --------------------------------------------------------------------------- RFM
 
 
+#: Per customer: receipts with a positive value, net sales, first and last purchase.
+_SUMMARY_SQL = """
+    WITH receipts AS (
+        SELECT any_value(customer_id) AS customer_id,
+               min(epoch_ns("timestamp")) AS ts,
+               sum(CAST(amount AS DOUBLE)) AS value
+        FROM tx
+        WHERE epoch_ns("timestamp") <= $as_of
+        GROUP BY receipt_id
+    )
+    SELECT customer_id,
+           count(*) FILTER (WHERE value > 0) AS frequency,
+           sum(value) AS monetary,
+           min(ts) FILTER (WHERE value > 0) AS first_ns,
+           max(ts) FILTER (WHERE value > 0) AS last_ns
+    FROM receipts
+    GROUP BY customer_id
+    HAVING count(*) FILTER (WHERE value > 0) > 0
+    ORDER BY customer_id
+"""
+
+
 def customer_summary(
     tx: pd.DataFrame, as_of: object = None, *, allow_returns: bool = False
 ) -> pd.DataFrame:
@@ -96,27 +118,8 @@ def customer_summary(
     """
     narrow = _narrow(tx, allow_returns=allow_returns)
     moment = _resolve_as_of(narrow, as_of)
-    sql = """
-        WITH receipts AS (
-            SELECT any_value(customer_id) AS customer_id,
-                   min(epoch_ns("timestamp")) AS ts,
-                   sum(CAST(amount AS DOUBLE)) AS value
-            FROM tx
-            WHERE epoch_ns("timestamp") <= $as_of
-            GROUP BY receipt_id
-        )
-        SELECT customer_id,
-               count(*) FILTER (WHERE value > 0) AS frequency,
-               sum(value) AS monetary,
-               min(ts) FILTER (WHERE value > 0) AS first_ns,
-               max(ts) FILTER (WHERE value > 0) AS last_ns
-        FROM receipts
-        GROUP BY customer_id
-        HAVING count(*) FILTER (WHERE value > 0) > 0
-        ORDER BY customer_id
-    """
     now = moment.as_unit("ns").value
-    raw = _query(sql, {"tx": narrow}, {"as_of": now})
+    raw = _query(_SUMMARY_SQL, {"tx": narrow}, {"as_of": now})
     last = raw["last_ns"].to_numpy(dtype="int64")
     out = pd.DataFrame(
         {
@@ -233,6 +236,28 @@ def rfm_segment_grid(segment_map: Mapping[tuple[int, int], str] | None = None) -
     return grid
 
 
+def _segment_cells(
+    segment_map: Mapping[tuple[int, int], str] | None, actions: Mapping[str, str] | None
+) -> tuple[dict[tuple[int, int], str], dict[str, str]]:
+    """The default cells and actions updated by the given ones, checked."""
+    cells = default_rfm_segment_map()
+    for key, seg in dict(segment_map or {}).items():
+        if key not in cells:
+            raise ValueError(
+                f"segment_map keys must be (R score, FM score) pairs with scores 1 … 5; "
+                f"got {key!r}."
+            )
+        cells[key] = seg
+    acts = {**RFM_ACTIONS, **dict(actions or {})}
+    missing = sorted(set(cells.values()) - set(acts))
+    if missing:
+        raise ValueError(
+            f"No action for segment {', '.join(repr(m) for m in missing)}: pass "
+            "actions={segment: action} for every new segment name."
+        )
+    return cells, acts
+
+
 def rfm_segments(
     scores: pd.DataFrame,
     segment_map: Mapping[tuple[int, int], str] | None = None,
@@ -265,21 +290,7 @@ def rfm_segments(
     1      222  hibernating
     """
     require_columns(scores, ["r_score", "fm_score"], "RFM scores")
-    cells = default_rfm_segment_map()
-    for key, seg in dict(segment_map or {}).items():
-        if key not in cells:
-            raise ValueError(
-                f"segment_map keys must be (R score, FM score) pairs with scores 1 … 5; "
-                f"got {key!r}."
-            )
-        cells[key] = seg
-    acts = {**RFM_ACTIONS, **dict(actions or {})}
-    missing = sorted(set(cells.values()) - set(acts))
-    if missing:
-        raise ValueError(
-            f"No action for segment {', '.join(repr(m) for m in missing)}: pass "
-            "actions={segment: action} for every new segment name."
-        )
+    cells, acts = _segment_cells(segment_map, actions)
     r, fm = scores["r_score"].to_numpy(), scores["fm_score"].to_numpy()
     if ((r < 1) | (r > 5) | (fm < 1) | (fm > 5)).any():
         raise ValueError("rfm_segments needs scores from 1 to 5 (rfm_scores with bins=5).")
