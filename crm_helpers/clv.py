@@ -160,18 +160,24 @@ def historical_clv(tx: pd.DataFrame, as_of: Any = None, *, margin: Margin) -> pd
 
 
 def _purchases(tx: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """One row per purchase: a receipt, or (``unit="day"``) a customer's day."""
+    """One row per purchase: a receipt, or (``unit="day"``) a customer's day.
+
+    Without an ``amount`` column (an event log: customer and date only) the purchases
+    have no ``amount`` column either.
+    """
     check_choice("unit", unit, ["receipt", "day"])
-    tx = _tx(tx)
+    money = "amount" in tx.columns
+    tx = _tx(tx if money else tx.assign(amount=0.0))
     if unit == "receipt":
-        return _receipts(tx)[["customer_id", "timestamp", "amount"]]
-    day = tx["timestamp"].dt.floor("D")
-    return (
-        tx.assign(timestamp=day)
-        .groupby(["customer_id", "timestamp"], sort=False, observed=True)["amount"]
-        .sum()
-        .reset_index()
-    )
+        p = _receipts(tx)[["customer_id", "timestamp", "amount"]]
+    else:
+        p = (
+            tx.assign(timestamp=tx["timestamp"].dt.floor("D"))
+            .groupby(["customer_id", "timestamp"], sort=False, observed=True)["amount"]
+            .sum()
+            .reset_index()
+        )
+    return p if money else p.drop(columns="amount")
 
 
 def _summarise(p: pd.DataFrame, end: pd.Timestamp, time_unit: str) -> pd.DataFrame:
@@ -179,16 +185,18 @@ def _summarise(p: pd.DataFrame, end: pd.Timestamp, time_unit: str) -> pd.DataFra
     p = p.sort_values(["customer_id", "timestamp"], kind="stable")
     g = p.groupby("customer_id", sort=True)
     first = g["timestamp"].first()
-    n = g.size()
-    total = g["amount"].sum()
-    first_value = g["amount"].first()
-    freq = (n - 1).astype("int64")
+    freq = (g.size() - 1).astype("int64")
+    if "amount" in p.columns:
+        total, first_value = g["amount"].sum(), g["amount"].first()
+        monetary = ((total - first_value) / freq.where(freq > 0)).fillna(0.0)
+    else:  # an event log: no money, and no pretended zero
+        monetary = pd.Series(np.nan, index=freq.index)
     out = pd.DataFrame(
         {
             "frequency": freq,
             "recency": (g["timestamp"].last() - first) / unit,
             "T": (end - first) / unit,
-            "monetary_value": ((total - first_value) / freq.where(freq > 0)).fillna(0.0),
+            "monetary_value": monetary,
         }
     )
     out.index.name = "customer_id"
@@ -207,7 +215,9 @@ def rfm_summary(
     Parameters
     ----------
     tx:
-        The transaction table (customer_id, receipt_id, timestamp, amount).
+        The transaction table (customer_id, receipt_id, timestamp, amount). ``amount`` is
+        optional: without it (an event log) ``monetary_value`` is NaN, BG/NBD still fits,
+        and only the money models (Gamma-Gamma, CLV) refuse, naming the missing amounts.
     observation_end:
         The end of observation: T runs to it. Default: the last day in the data, as in
         lifetimes (``unit="day"``) or the last timestamp (``unit="receipt"``).
@@ -284,9 +294,13 @@ def calibration_holdout(
     before = p[p["timestamp"] < cal]
     out = _summarise(before, cal, time_unit)
     hold = p[(p["timestamp"] >= cal) & (p["timestamp"] < end) & p["customer_id"].isin(out.index)]
-    h = hold.groupby("customer_id")["amount"]
+    h = hold.groupby("customer_id")["customer_id"]
     out["frequency_holdout"] = h.size().reindex(out.index, fill_value=0).astype("int64")
-    out["monetary_value_holdout"] = h.mean().reindex(out.index, fill_value=0.0)
+    out["monetary_value_holdout"] = (
+        hold.groupby("customer_id")["amount"].mean().reindex(out.index, fill_value=0.0)
+        if "amount" in hold.columns
+        else np.nan
+    )
     out["duration_holdout"] = (end - cal) / pd.Timedelta(days=_UNIT_DAYS[time_unit])
     return out
 
@@ -384,7 +398,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, penalizer_coef: float = 0.0) -> An
     ):
         raise DataValidationError(
             "Gamma-Gamma models the money spent per purchase, and these data have no purchase "
-            "amounts (no 'monetary_value', or every amount is 0, as in an event log of "
+            "amounts (no 'monetary_value', or every amount is 0 or missing, as in an event log of "
             "customer and date only). Money CLV cannot be computed from them; BG/NBD "
             "(expected purchases, probability alive) still can. Map an amount column to get CLV."
         )

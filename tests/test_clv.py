@@ -200,6 +200,27 @@ def test_gamma_gamma_without_amounts_says_so():
         clv.fit_gamma_gamma(s.drop(columns="monetary_value"))
 
 
+def test_an_event_log_without_amounts_fits_bgnbd_and_refuses_money():
+    """Customer and date only: frequency, recency and T as with amounts, no pretended money."""
+    tx = crm.load_cdnow()
+    events = tx.drop(columns="amount")
+    with_money = clv.rfm_summary(tx, "1998-06-30", unit="day")
+    s = clv.rfm_summary(events, "1998-06-30", unit="day")
+    cols = ["frequency", "recency", "T"]
+    pd.testing.assert_frame_equal(s[cols], with_money[cols])
+    assert s["monetary_value"].isna().all()
+    # BG/NBD needs only counts and times: the same fit as with amounts
+    assert clv.fit_bgnbd(s).params_.to_dict() == pytest.approx(
+        clv.fit_bgnbd(with_money).params_.to_dict(), rel=1e-6
+    )
+    with pytest.raises(DataValidationError, match="no purchase amounts.*BG/NBD"):
+        clv.fit_gamma_gamma(s)
+    ch = clv.calibration_holdout(events, "1997-10-01", "1998-07-01", unit="day")
+    ref = clv.calibration_holdout(tx, "1997-10-01", "1998-07-01", unit="day")
+    assert (ch["frequency_holdout"] == ref["frequency_holdout"]).all()
+    assert ch["monetary_value_holdout"].isna().all()
+
+
 def test_too_few_customers_and_bad_summaries():
     small = pd.DataFrame({"frequency": [1, 0, 2], "recency": [1.0, 0, 3], "T": [5.0, 5, 5],
                           "monetary_value": [1.0, 0, 2]})  # fmt: skip
