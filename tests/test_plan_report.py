@@ -17,6 +17,7 @@ import pytest
 
 from crm_helpers.course import run_notebook
 from crm_helpers.report import PDFRequirementError, check_pdf_requirements
+from crm_helpers.report.pdf import PAGE_MARGIN_MM
 
 # one worker builds this module's expensive fixtures once (make test uses --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("plan_report")
@@ -117,12 +118,14 @@ def test_every_table_fits_the_page(report, tmp_path):
     out = tmp_path / "bbox.html"
     subprocess.run(["pdftotext", "-bbox", str(pdf), str(out)], check=True)
     html = out.read_text(encoding="utf-8")
+    _, right_mm, _, left_mm = PAGE_MARGIN_MM
+    right, left = right_mm / 25.4 * 72, left_mm / 25.4 * 72
     outside = []
     for k, page in enumerate(html.split("<page ")[1:], start=1):
         width = float(re.search(r'width="([\d.]+)"', page).group(1))
         for m in re.finditer(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', page):
-            # the page margin is 14 mm (39.7 pt) on each side
-            if float(m.group(2)) > width - 38 or float(m.group(1)) < 38:
+            # the print stylesheet's side margins (the page number sits inside them too)
+            if float(m.group(2)) > width - right + 0.5 or float(m.group(1)) < left - 0.5:
                 outside.append((k, m.group(3)))
     assert not outside, f"words past the page margins: {outside[:10]}"
 
