@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .loyalty import _receipts, _timestamp, _tx
+from .loyalty import _receipts, _tx
 from .schema import DataValidationError, check_choice, require_columns
+from .timeframe import analysis_date, parse_as_of
 
 __all__ = [
     "MIN_CUSTOMERS",
@@ -142,11 +143,7 @@ def historical_clv(tx: pd.DataFrame, as_of: Any = None, *, margin: Margin) -> pd
     2             20.0     6.0          0.3
     """
     tx = _tx(tx)
-    when = (
-        tx["timestamp"].max() + pd.Timedelta(days=1)
-        if as_of is None
-        else _timestamp(as_of, "as_of")
-    )
+    when = analysis_date(tx, as_of)
     tx = tx[tx["timestamp"] < when]
     g = tx.groupby("customer_id")
     out = pd.DataFrame({"sales": g["amount"].sum(), "receipts": g["receipt_id"].nunique()})
@@ -236,7 +233,7 @@ def rfm_summary(
     if observation_end is None:
         end = p["timestamp"].max()
     else:
-        end = _timestamp(observation_end, "observation_end")
+        end = parse_as_of(observation_end, "observation_end")
         if end <= p["timestamp"].min():
             raise ValueError(
                 f"observation_end {end} is before the first purchase ({p['timestamp'].min()})."
@@ -266,11 +263,11 @@ def calibration_holdout(
     1                    1  5.0                  1
     """
     p = _purchases(tx, unit)
-    cal = _timestamp(calibration_end, "calibration_end")
+    cal = parse_as_of(calibration_end, "calibration_end")
     end = (
         p["timestamp"].max()
         if observation_end is None
-        else _timestamp(observation_end, "observation_end")
+        else parse_as_of(observation_end, "observation_end")
     )
     first, last = p["timestamp"].min(), p["timestamp"].max()
     if not first < cal < end:

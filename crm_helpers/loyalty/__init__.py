@@ -21,7 +21,6 @@ from __future__ import annotations
 from ..evaluate import calibration_table, gains_table
 from ._common import LEDGER_KINDS
 from ._common import _receipts as _receipts  # clv, retention, benchmarking use these
-from ._common import _timestamp as _timestamp
 from ._common import _tx as _tx
 from .churn import (
     FEATURES,

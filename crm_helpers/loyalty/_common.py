@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
-from ..schema import DataValidationError, require_columns
+from ..schema import PERIODS, DataValidationError, require_columns
 
 __all__ = ["LEDGER_KINDS"]
 
 
 LEDGER_KINDS: dict[str, int] = {"earn": 1, "redeem": -1, "expire": -1}
 _KIND_ORDER = {"expire": 0, "earn": 1, "redeem": 2}
-_PERIOD_FREQ = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN"}
+_PERIOD_FREQ = PERIODS  # the periods of crm_helpers.timeframe
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
-    return ts
 
 
 def _tx(tx: pd.DataFrame, table: str = "transactions") -> pd.DataFrame:

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..schema import DataValidationError, check_choice, require_columns
-from ._common import _inside, _receipts, _timestamp, _tx
+from ..timeframe import parse_as_of
+from ._common import _inside, _receipts, _tx
 
 __all__ = [
     "early_warning",
@@ -69,7 +70,7 @@ def early_warning(
     2                       1.50         0.15     True
     1                       1.50         1.50    False
     """
-    when = _timestamp(as_of, "as_of")
+    when = parse_as_of(as_of, "as_of")
     for name, v in (("frequency_drop", frequency_drop), ("spend_drop", spend_drop)):
         if not 0 < v < 1:
             raise ValueError(f"{name} must be between 0 and 1 (a share of the baseline); got {v}.")
@@ -129,7 +130,7 @@ def churn_features(tx: pd.DataFrame, cutoff: Any) -> pd.DataFrame:
     1                    31.0          2      40.0
     2                    60.0          1       5.0
     """
-    when = _timestamp(cutoff, "cutoff")
+    when = parse_as_of(cutoff, "cutoff")
     _inside(_tx(tx), when, "cutoff")
     r = _receipts(tx[tx["timestamp"] < when])
     day = pd.Timedelta(days=1)
@@ -171,7 +172,7 @@ def churn_labels(tx: pd.DataFrame, cutoff: Any, horizon_days: int = 180) -> pd.S
     >>> churn_labels(tx, "2024-04-01", horizon_days=90).to_dict()
     {1: 0, 2: 1}
     """
-    when = _timestamp(cutoff, "cutoff")
+    when = parse_as_of(cutoff, "cutoff")
     tx = _tx(tx)
     _inside(tx, when, "cutoff")
     stop = when + pd.Timedelta(days=horizon_days)

@@ -9,6 +9,7 @@ import pandas as pd
 from crm_helpers import kpi, segment
 from crm_helpers.plan._common import _TX
 from crm_helpers.schema import require_columns
+from crm_helpers.timeframe import analysis_date
 
 __all__ = ["value_groups", "class_profiles", "customer_file_design", "customer_file"]
 
@@ -190,11 +191,7 @@ def customer_file(
     1            2       1.0   new               2
     """
     require_columns(tx, _TX, "transactions")
-    moment = (
-        pd.Timestamp(as_of)
-        if as_of is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    moment = analysis_date(tx, as_of)
     summary = segment.customer_summary(tx, moment)
     decile = value_groups(tx, 10)
     summary["value_decile"] = summary["customer_id"].map(decile).astype("int64")

@@ -13,6 +13,7 @@ import pandas as pd
 from crm_helpers import segment
 from crm_helpers.plan._common import _TX
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import analysis_date
 
 __all__ = [
     "campaign_features",
@@ -46,11 +47,7 @@ def campaign_features(
     """
     require_columns(tx, _TX, "transactions")
     rfm = segment.rfm(tx, as_of).set_index("customer_id")
-    moment = (
-        pd.Timestamp(as_of)
-        if as_of is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    moment = analysis_date(tx, as_of)
     out = rfm[["recency_days", "frequency", "monetary", "avg_basket"]].copy()
     out["tenure_days"] = (moment - rfm["first_purchase"]).dt.days
     out["visits_per_week"] = out["frequency"] / np.maximum(out["tenure_days"] / 7, 1.0)

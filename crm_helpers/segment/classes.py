@@ -7,12 +7,12 @@ import pandas as pd
 
 from crm_helpers import _catalogue as cat
 from crm_helpers.schema import require_columns
+from crm_helpers.timeframe import analysis_date
 
 from ._base import (
     _MONTH_DAYS,
     _narrow,
     _positive,
-    _resolve_as_of,
 )
 from .rfm_analysis import customer_summary
 
@@ -145,7 +145,7 @@ def svcd_classes(
     _positive("frequency_threshold", frequency_threshold, allow_zero=True)
     _positive("window_days", window_days)
     narrow = _narrow(tx, allow_returns=allow_returns)
-    moment = _resolve_as_of(narrow, as_of)
+    moment = analysis_date(narrow, as_of)
     start, in_window = _window(narrow, moment, window_days)
     summary = customer_summary(in_window, moment, allow_returns=allow_returns)
     months = max((moment - start) / pd.Timedelta(days=_MONTH_DAYS), 1e-9)
