@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 __all__ = [
+    "MEMBERSHIP_CARD_FIELDS",
+    "CUSTOMER_FILE_FIELDS",
     "KOTLER_LEVEL_NAMES",
     "KOTLER_HOTEL_EXAMPLE_ZH",
     "SIX_HEARTS_CRITERIA",
@@ -82,3 +84,44 @@ CRM_ROUND_STEPS: list[tuple[str, str]] = [
     ("客户互动", "Customer interaction"),
     ("分析提炼", "Analysis and refinement"),
 ]
+
+# The membership card's application form (会员卡设计) of the brief's part 2: (field, Chinese
+# name, type, the member table's column or how it is obtained, purpose, purpose in Chinese).
+MEMBERSHIP_CARD_FIELDS: list[tuple[str, str, str, str, str, str]] = [
+    ('card_number', '会员卡号', 'string (16 digits, Luhn check digit)', 'card_number', 'identifies the member at the till and online; printed on the card', '在门店和线上识别会员, 印在卡面上'),
+    ('customer_id', '会员编号', 'integer', 'customer_id', 'the key that joins receipts to the member', '把小票与会员连接起来的编号'),
+    ('name', '姓名', 'string', 'name', 'personal greeting, service', '个性化称呼与服务'),
+    ('gender', '性别', 'category', 'gender', 'profiling, assortment', '顾客画像、商品组合'),
+    ('birth_year', '出生年份', 'integer', 'birth_year', 'age group, birthday offers', '年龄分组、生日优惠'),
+    ('phone', '手机号', 'string', 'phone', 'SMS / app contact; identification without the card', '短信/APP联系; 无卡时识别会员'),
+    ('email', '电子邮箱', 'string', 'email', 'e-mail campaigns', '电子邮件营销'),
+    ('city', '城市', 'category', 'city / city_zh', 'store network, regional offers', '门店网络、区域优惠'),
+    ('region', '区域', 'category', 'region', 'regional structure of the base', '会员的区域结构'),
+    ('income_band', '月收入', 'category', 'income_band', 'value potential, price level', '价值潜力、价格档次'),
+    ('join_date', '入会日期', 'datetime', 'join_date', 'tenure, welcome programme, lifecycle', '会龄、欢迎计划、生命周期'),
+    ('acquisition_channel', '入会渠道', 'category', 'acquisition_channel', 'which acquisition channels bring good members', '判断哪些入会渠道带来好会员'),
+    ('consent', '营销授权', 'boolean', 'asked at sign-up (not simulated)', 'permission to contact: required before any campaign (PIPL 个人信息保护法)', '联系许可: 任何营销活动之前必须取得 (个人信息保护法)'),
+]  # fmt: skip
+
+# The customer file (客户档案) of the brief's part 2: (field, Chinese name, group, how it is
+# derived, purpose, purpose in Chinese).
+CUSTOMER_FILE_FIELDS: list[tuple[str, str, str, str, str, str]] = [
+    ('customer_id', '会员编号', 'basic 基本信息', 'member table', 'the key', '主键'),
+    ('name', '姓名', 'basic 基本信息', 'member table', 'service, greeting', '服务与称呼'),
+    ('gender', '性别', 'basic 基本信息', 'member table', 'profile', '顾客画像'),
+    ('age', '年龄', 'basic 基本信息', 'reference year − birth_year', 'life stage', '人生阶段'),
+    ('city_zh', '城市', 'basic 基本信息', 'member table', 'regional plans', '区域计划'),
+    ('region', '区域', 'basic 基本信息', 'member table', 'regional plans', '区域计划'),
+    ('join_date', '入会日期', 'basic 基本信息', 'member table', 'tenure', '会龄'),
+    ('first_purchase', '首次购买', 'behaviour 行为', 'earliest receipt', 'lifecycle', '生命周期'),
+    ('last_purchase', '最近购买', 'behaviour 行为', 'latest receipt', 'recency, churn risk', '最近购买、流失风险'),
+    ('recency_days', '距最近购买天数', 'behaviour 行为', 'as_of − last purchase', 'R of RFM', 'RFM中的R'),
+    ('frequency', '购买次数', 'behaviour 行为', 'number of receipts', 'F of RFM', 'RFM中的F'),
+    ('monetary', '消费金额', 'value 价值', 'sum of receipts', 'M of RFM', 'RFM中的M'),
+    ('avg_basket', '客单价', 'value 价值', 'monetary ÷ frequency', 'up-selling potential', '向上销售潜力'),
+    ('value_decile', '价值十分位', 'value 价值', 'sales decile (1 = top 10 %)', 'priority', '优先级'),
+    ('top_category', '偏好品类', 'preference 偏好', 'category with the largest spend', 'offers, cross-selling', '个性化优惠、交叉销售'),
+    ('n_categories', '购买品类数', 'preference 偏好', 'distinct categories bought', 'breadth, cross-selling', '购买广度、交叉销售'),
+    ('stage', '生命周期阶段', 'lifecycle 生命周期', 'crm.kpi.lifecycle_stage', 'which strategy applies', '适用哪种策略'),
+    ('customer_class', '客户类别', 'class 分类', 'value quintile (1 = top 20 %)', 'service level, contact cadence', '服务等级、联系频率'),
+]  # fmt: skip
