@@ -58,11 +58,8 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningReport:
     with ``'C'``), drop lines with quantity ≤ 0, drop lines with unit price ≤ 0. ``raw`` is
     not changed.
 
-    Parameters
-    ----------
-    raw:
-        The original table with columns InvoiceNo, StockCode, Description, Quantity,
-        InvoiceDate, UnitPrice, CustomerID, Country (``load_online_retail(raw=True)``).
+    ``raw``: the original table (InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
+    UnitPrice, CustomerID, Country), as ``load_online_retail(raw=True)`` gives it.
 
     Returns a :class:`CleaningReport`: ``.data``: customer_id (int64), receipt_id and sku
     (text), timestamp, description, quantity, unit_price, amount (= quantity × unit_price) and
@@ -70,8 +67,6 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningReport:
     row per step; ``.removed``: the raw lines each step removed. Raises ``DataValidationError`` if a raw column is missing, or the cleaned
     table does not fit the schema.
 
-    Examples
-    --------
     >>> raw = pd.DataFrame({
     ...     "InvoiceNo": ["536365", "536365", "C536379", "536380", "536381"],
     ...     "StockCode": ["85123A", "71053", "D", "22728", "22139"],

@@ -224,9 +224,8 @@ def _segment_counts(cut: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_dashboard(summary: Mapping[str, pd.DataFrame], *, title: str = "") -> Figure:
-    """A static 2 × 2 figure of a :func:`dashboard_summary`: sales over time, the
-    category mix, the top products and the customers per segment. Returns the figure
-    (no ``plt.show()``).
+    """A static 2 × 2 figure of a :func:`dashboard_summary` (sales over time, category mix,
+    top products, customers per segment); returns the figure, no ``plt.show()``.
 
     >>> t = pd.DataFrame({"customer_id": [1], "receipt_id": [1], "sku": ["a"],
     ...     "timestamp": pd.to_datetime(["2024-01-05"]), "amount": [5.0]})
