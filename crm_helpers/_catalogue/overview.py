@@ -4,7 +4,10 @@ terms and cases, the bank example, the Shanghai Volkswagen case and the channel 
 
 from __future__ import annotations
 
+from .retail import GIVEN_CHARS, SURNAMES
+
 __all__ = [
+    "NAME_PINYIN",
     "BANK_PRODUCTS",
     "LIFE_STAGE_GROUPS",
     "PRODUCT_CENTRIC_QUESTION",
@@ -138,6 +141,15 @@ HOMOPHONE_PINYIN: dict[str, str] = {
     "铃": "ling", "虹": "hong", "雨": "yu", "辰": "chen", "馨": "xin", "亭": "ting",
     "皓": "hao", "波": "bo", "薛": "xue", "紫": "zi", "仪": "yi", "肖": "xiao",
 }  # fmt: skip
+
+#: Pinyin (without tones) of the name characters the course's data use, with common
+#: homophones (同音字) of them: the name key of identify and the typing slips of the
+#: simulator. A real system would use a full dictionary (e.g. pypinyin).
+NAME_PINYIN: dict[str, str] = {
+    **dict(SURNAMES),
+    **dict(GIVEN_CHARS),
+    **HOMOPHONE_PINYIN,
+}
 
 # Chapter 03's channels (沟通渠道): code, Chinese, cost of one contact in yuan (the simulated
 # retailer's price list; communicate.py and extensions/communication.py both read it).
