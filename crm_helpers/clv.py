@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .loyalty import _receipts, _tx
+from .loyalty import checked_transactions, receipt_totals
 from .schema import DataValidationError, check_choice, require_columns
 from .timeframe import analysis_date, parse_as_of
 
@@ -142,7 +142,7 @@ def historical_clv(tx: pd.DataFrame, as_of: Any = None, *, margin: Margin) -> pd
     1            150.0    45.0          0.3
     2             20.0     6.0          0.3
     """
-    tx = _tx(tx)
+    tx = checked_transactions(tx)
     when = analysis_date(tx, as_of)
     tx = tx[tx["timestamp"] < when]
     g = tx.groupby("customer_id")
@@ -164,9 +164,9 @@ def _purchases(tx: pd.DataFrame, unit: str) -> pd.DataFrame:
     """
     check_choice("unit", unit, ["receipt", "day"])
     money = "amount" in tx.columns
-    tx = _tx(tx if money else tx.assign(amount=0.0))
+    tx = checked_transactions(tx if money else tx.assign(amount=0.0))
     if unit == "receipt":
-        p = _receipts(tx)[["customer_id", "timestamp", "amount"]]
+        p = receipt_totals(tx)[["customer_id", "timestamp", "amount"]]
     else:
         p = (
             tx.assign(timestamp=tx["timestamp"].dt.floor("D"))

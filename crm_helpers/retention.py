@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._catalogue import LOYALTY_PROGRAMME_STEPS
-from .loyalty import _receipts
+from .loyalty import receipt_totals
 from .schema import check_choice
 
 __all__ = [
@@ -40,7 +40,7 @@ _FREQ = {"month": "M", "quarter": "Q", "week": "W-SUN"}
 
 def _visits(tx: pd.DataFrame, period: str) -> pd.DataFrame:
     check_choice("period", period, _FREQ)
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     if len(r) == 0:
         raise ValueError("The transactions table is empty.")
     p = r["timestamp"].dt.to_period(_FREQ[period])

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..schema import DataValidationError, check_choice, require_columns
 from ..timeframe import parse_as_of
-from ._common import _inside, _receipts, _tx
+from ._common import _inside, checked_transactions, receipt_totals
 
 __all__ = [
     "early_warning",
@@ -76,7 +76,7 @@ def early_warning(
             raise ValueError(f"{name} must be between 0 and 1 (a share of the baseline); got {v}.")
     if recent_days <= 0 or baseline_days <= 0:
         raise ValueError("recent_days and baseline_days must be > 0.")
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     _inside(r, when, "as_of")
     out = _recent_and_baseline(r, when, recent_days, baseline_days)
     out = out[out["baseline_visits"] >= min_baseline_visits].copy()
@@ -131,8 +131,8 @@ def churn_features(tx: pd.DataFrame, cutoff: Any) -> pd.DataFrame:
     2                    60.0          1       5.0
     """
     when = parse_as_of(cutoff, "cutoff")
-    _inside(_tx(tx), when, "cutoff")
-    r = _receipts(tx[tx["timestamp"] < when])
+    _inside(checked_transactions(tx), when, "cutoff")
+    r = receipt_totals(tx[tx["timestamp"] < when])
     day = pd.Timedelta(days=1)
     g = r.groupby("customer_id")
     first, last = g["timestamp"].min(), g["timestamp"].max()
@@ -173,7 +173,7 @@ def churn_labels(tx: pd.DataFrame, cutoff: Any, horizon_days: int = 180) -> pd.S
     {1: 0, 2: 1}
     """
     when = parse_as_of(cutoff, "cutoff")
-    tx = _tx(tx)
+    tx = checked_transactions(tx)
     _inside(tx, when, "cutoff")
     stop = when + pd.Timedelta(days=horizon_days)
     last = tx["timestamp"].max()

@@ -10,7 +10,7 @@ import pandas as pd
 from .._catalogue import TIER_RULES
 from ..schema import require_columns
 from ..timeframe import parse_as_of
-from ._common import _receipts
+from ._common import receipt_totals
 
 __all__ = [
     "DEFAULT_TIERS",
@@ -123,7 +123,7 @@ def assign_tiers(
     2              0.0       0   basic
     """
     when = parse_as_of(as_of, "as_of")
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     if len(r) and not (r["timestamp"] < when).any():
         first = r["timestamp"].min()
         raise ValueError(
