@@ -27,6 +27,7 @@ import pandas as pd
 from ._catalogue import LOYALTY_PROGRAMME_STEPS
 from .loyalty import receipt_totals
 from .schema import check_choice
+from .timeframe import PERIODS
 
 __all__ = [
     "history_note",
@@ -35,7 +36,7 @@ __all__ = [
     "target_check",
 ]
 
-_FREQ = {"month": "M", "quarter": "Q", "week": "W-SUN"}
+_FREQ = {p: PERIODS[p] for p in ("month", "quarter", "week")}  # the timeframe periods
 
 
 def _visits(tx: pd.DataFrame, period: str) -> pd.DataFrame:
