@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import analysis_date
 
 __all__ = ["Source", "open_source"]
 
@@ -50,16 +50,7 @@ class Source:
             first_ns, last_ns = con.execute(
                 'SELECT min(epoch_ns("timestamp")), max(epoch_ns("timestamp")) FROM tx'
             ).fetchone()
-        if as_of is None:
-            return pd.Timestamp(last_ns, unit="ns").normalize() + pd.Timedelta(days=1)
-        moment = _as_timestamp(as_of, "as_of")
-        first = pd.Timestamp(first_ns, unit="ns")
-        if moment < first:
-            raise ValueError(
-                f"as_of ({moment}) is before the first purchase in the table ({first}): "
-                "no customer has bought yet. Choose a date within or after the data."
-            )
-        return moment
+        return analysis_date(pd.Series(pd.to_datetime([first_ns, last_ns], unit="ns")), as_of)
 
     def refuse_returns(self, smallest: float) -> None:
         """Raise the error for zero or negative amounts in files (returns, cancellations)."""
@@ -80,20 +71,6 @@ class Source:
             f"{n} zero or negative value{'s' if n != 1 else ''} (first at row {first!r}: "
             f"{value!r}). {_ADVICE}"
         )
-
-
-def _as_timestamp(value: object, name: str) -> pd.Timestamp:
-    if isinstance(value, bool) or not isinstance(
-        value, str | datetime | pd.Timestamp | np.datetime64
-    ):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date; got a missing value.")
-    return ts.tz_localize(None) if ts.tz is not None else ts
 
 
 def open_source(con: duckdb.DuckDBPyConnection, data: object) -> Source:

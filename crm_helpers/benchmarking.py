@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .loyalty import _receipts, repeat_and_retention
+from .loyalty import receipt_totals, repeat_and_retention
 
 __all__ = ["KPI_LABELS", "our_kpis", "benchmark_table"]
 
@@ -43,7 +43,7 @@ def our_kpis(tx: pd.DataFrame, *, months: int = 12) -> dict[str, float]:
     >>> k["average_basket"], k["retention_rate"], k["active_share_90d"]
     (25.0, 0.5, 1.0)
     """
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     end = r["timestamp"].max()
     start = end - pd.DateOffset(months=months)
     recent = r[r["timestamp"] > start]

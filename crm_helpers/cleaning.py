@@ -29,11 +29,12 @@ rules of :func:`crm_helpers.datasets.clean_online_retail`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from crm_helpers.datasets import CleaningReport, clean_online_retail
+from crm_helpers.datasets._cleaning_report import STEP_COLUMNS, steps_table
 from crm_helpers.schema import REQUIRED_COLUMNS, check_choice, require_columns
 
 __all__ = [
@@ -55,35 +56,6 @@ PROBLEMS: dict[str, str] = {
 }
 
 _NUMERIC = ("quantity", "unit_price", "amount")
-_STEP_COLUMNS = ["step", "rule", "rows_before", "rows_removed", "rows_after", "share"]
-
-
-@dataclass(frozen=True, eq=False)
-class CleaningReport:
-    """The cleaned table and the record of how it was cleaned.
-
-    Attributes
-    ----------
-    data:
-        The cleaned table (numbers as numbers, timestamps as datetimes).
-    steps:
-        One row per step: ``step``, ``rule``, ``rows_before``, ``rows_removed``,
-        ``rows_after`` and ``share`` (rows removed ÷ rows in the raw table).
-    removed:
-        The removed rows as they were in the input (same index), with a ``step`` column
-        saying which step removed each.
-    """
-
-    data: pd.DataFrame
-    steps: pd.DataFrame
-    removed: pd.DataFrame
-
-    def __repr__(self) -> str:
-        before = int(self.steps["rows_before"].iloc[0]) if len(self.steps) else len(self.data)
-        return (
-            f"CleaningReport({before:,} rows → {len(self.data):,} rows; "
-            f"{len(self.removed):,} removed in {len(self.steps)} steps)"
-        )
 
 
 # --------------------------------------------------------------------------- dirt
@@ -262,12 +234,6 @@ def outlier_mask(
     return (0.6745 * (x - median) / mad).abs() > k
 
 
-def _steps_table(rows: list[tuple[str, str, int, int, int]], total: int) -> pd.DataFrame:
-    steps = pd.DataFrame(rows, columns=_STEP_COLUMNS[:-1])
-    steps["share"] = steps["rows_removed"] / total if total else 0.0
-    return steps
-
-
 def _parse_numbers(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
     out = df.copy()
     bad = pd.Series(False, index=df.index)
@@ -345,7 +311,7 @@ def _clean_steps(
     out = pd.concat(removed)
     return CleaningReport(
         data=data.set_axis(labels[data.index.to_numpy()]),
-        steps=_steps_table(rows, total),
+        steps=steps_table(rows, total),
         removed=out.set_axis(labels[out.index.to_numpy()]),
     )
 
@@ -400,17 +366,15 @@ def cleaning_report(
 
 def _online_retail_steps(raw: pd.DataFrame, method: str, k: float) -> CleaningReport:
     """The body of :func:`online_retail_report`."""
-    from crm_helpers.datasets import clean_online_retail
-
     cleaned = clean_online_retail(raw)
-    first = cleaned.steps.rename(columns={"reason": "rule"})
+    first = cleaned.steps
     data = cleaned.data
     dup = data.duplicated()
     after_dup = data.loc[~dup]
     rule, outliers = _outlier_step(after_dup["amount"], "amount", method, k)
     n1, n2 = len(data), len(after_dup)
     rows = [
-        *first[_STEP_COLUMNS[:-1]].itertuples(index=False, name=None),
+        *first[STEP_COLUMNS[:-1]].itertuples(index=False, name=None),
         ("duplicates", "an exact copy of an earlier line (every column equal)", n1, n1 - n2, n2),
         ("outliers", rule, n2, int(outliers.sum()), n2 - int(outliers.sum())),
     ]
@@ -419,7 +383,7 @@ def _online_retail_steps(raw: pd.DataFrame, method: str, k: float) -> CleaningRe
     )
     return CleaningReport(
         data=after_dup.loc[~outliers],
-        steps=_steps_table([tuple(r) for r in rows], len(raw)),
+        steps=steps_table([tuple(r) for r in rows], len(raw)),
         removed=removed,
     )
 

@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .loyalty import _receipts, _timestamp, _tx
+from .loyalty import checked_transactions, receipt_totals
 from .schema import DataValidationError, check_choice, require_columns
+from .timeframe import analysis_date, parse_as_of
 
 __all__ = [
     "MIN_CUSTOMERS",
@@ -141,12 +142,8 @@ def historical_clv(tx: pd.DataFrame, as_of: Any = None, *, margin: Margin) -> pd
     1            150.0    45.0          0.3
     2             20.0     6.0          0.3
     """
-    tx = _tx(tx)
-    when = (
-        tx["timestamp"].max() + pd.Timedelta(days=1)
-        if as_of is None
-        else _timestamp(as_of, "as_of")
-    )
+    tx = checked_transactions(tx)
+    when = analysis_date(tx, as_of)
     tx = tx[tx["timestamp"] < when]
     g = tx.groupby("customer_id")
     out = pd.DataFrame({"sales": g["amount"].sum(), "receipts": g["receipt_id"].nunique()})
@@ -167,9 +164,9 @@ def _purchases(tx: pd.DataFrame, unit: str) -> pd.DataFrame:
     """
     check_choice("unit", unit, ["receipt", "day"])
     money = "amount" in tx.columns
-    tx = _tx(tx if money else tx.assign(amount=0.0))
+    tx = checked_transactions(tx if money else tx.assign(amount=0.0))
     if unit == "receipt":
-        p = _receipts(tx)[["customer_id", "timestamp", "amount"]]
+        p = receipt_totals(tx)[["customer_id", "timestamp", "amount"]]
     else:
         p = (
             tx.assign(timestamp=tx["timestamp"].dt.floor("D"))
@@ -212,28 +209,15 @@ def rfm_summary(
 ) -> pd.DataFrame:
     """Frequency, recency, T and monetary value per customer (the BG/NBD input).
 
-    Parameters
-    ----------
-    tx:
-        The transaction table (customer_id, receipt_id, timestamp, amount). ``amount`` is
-        optional: without it (an event log) ``monetary_value`` is NaN, BG/NBD still fits,
-        and only the money models (Gamma-Gamma, CLV) refuse, naming the missing amounts.
-    observation_end:
-        The end of observation: T runs to it. Default: the last day in the data, as in
-        lifetimes (``unit="day"``) or the last timestamp (``unit="receipt"``).
-        Purchases at or after it are ignored.
-    unit:
-        What counts as a purchase: ``"receipt"`` (each receipt, exact times) or ``"day"``
-        (a customer's purchases on one calendar day count once, times are days, as in
-        lifetimes' default).
-    time_unit:
-        ``"W"`` (weeks) or ``"D"`` (days) for recency and T.
+    ``tx``: customer_id, receipt_id, timestamp and (optional) amount; without amounts (an
+    event log) ``monetary_value`` is NaN: BG/NBD still fits, the money models refuse.
+    ``observation_end``: T runs to it (purchases at or after it are ignored); default the
+    last timestamp (``unit="receipt"``) or the last day (``unit="day"``, as in lifetimes).
+    ``unit``: ``"receipt"`` (exact times) or ``"day"`` (one purchase a customer-day).
+    ``time_unit``: ``"W"`` (weeks) or ``"D"`` (days) for recency and T.
 
-    Returns
-    -------
-    DataFrame indexed by customer_id: frequency (repeat purchases), recency (first to last
-    purchase), T (first purchase to ``observation_end``), monetary_value (mean value of
-    the repeat purchases; 0 without any).
+    Returns, by customer_id: frequency (repeat purchases), recency (first to last purchase),
+    T (first purchase to the end) and monetary_value (mean of the repeats; 0 without any).
 
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2], "receipt_id": [1, 2, 3, 4],
     ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-01-29", "2024-01-08"]),
@@ -249,7 +233,7 @@ def rfm_summary(
     if observation_end is None:
         end = p["timestamp"].max()
     else:
-        end = _timestamp(observation_end, "observation_end")
+        end = parse_as_of(observation_end, "observation_end")
         if end <= p["timestamp"].min():
             raise ValueError(
                 f"observation_end {end} is before the first purchase ({p['timestamp'].min()})."
@@ -279,11 +263,11 @@ def calibration_holdout(
     1                    1  5.0                  1
     """
     p = _purchases(tx, unit)
-    cal = _timestamp(calibration_end, "calibration_end")
+    cal = parse_as_of(calibration_end, "calibration_end")
     end = (
         p["timestamp"].max()
         if observation_end is None
-        else _timestamp(observation_end, "observation_end")
+        else parse_as_of(observation_end, "observation_end")
     )
     first, last = p["timestamp"].min(), p["timestamp"].max()
     if not first < cal < end:
@@ -450,10 +434,9 @@ def predict_clv(
     Gamma-Gamma expected value per purchase × the margin rate, divided by
     (1 + ``monthly_discount_rate``)^m, summed.
 
-    ``margin``: a gross-margin rate or a Series of rates by customer_id (e.g.
-    :func:`customer_margin_rate` of the transactions with ``"unit_cost"``). ``spend`` is the
-    same sum without the margin (discounted revenue, for comparison only). Recency and T must
-    be in ``time_unit`` as used in the fit.
+    ``margin``: a rate or a Series of rates by customer_id (e.g. :func:`customer_margin_rate`).
+    ``spend``: the same sum without the margin (for comparison only). Recency and T must be
+    in ``time_unit`` as in the fit.
 
     >>> import crm_helpers as crm
     >>> s = crm.load_cdnow("summary_monetary")
@@ -465,20 +448,12 @@ def predict_clv(
     """
     check_choice("time_unit", time_unit, list(_UNIT_DAYS))
     require_columns(summary, ["frequency", "recency", "T", "monetary_value"], "summary")
-    if not isinstance(months, int | np.integer) or months < 1:
-        raise ValueError(f"months must be a whole number ≥ 1; got {months!r}.")
-    if not 0 <= monthly_discount_rate < 1:
-        raise ValueError(f"monthly_discount_rate must be in [0, 1); got {monthly_discount_rate}.")
+    _check_horizon(months, monthly_discount_rate)
     rate = _summary_rates(summary, margin)
     f, r, t = summary["frequency"], summary["recency"], summary["T"]
-    per_month = 365.25 / 12 / _UNIT_DAYS[time_unit]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cum = [np.zeros(len(summary))] + [
-            np.asarray(bgf.conditional_expected_number_of_purchases_up_to_time(
-                m * per_month, f, r, t), dtype="float64")
-            for m in range(1, months + 1)
-        ]  # fmt: skip
+        cum = _cumulative_purchases(bgf, summary, months, 365.25 / 12 / _UNIT_DAYS[time_unit])
         value = np.asarray(
             ggf.conditional_expected_average_profit(f, summary["monetary_value"].where(f > 0, 0)),
             dtype="float64",
@@ -494,6 +469,27 @@ def predict_clv(
     )  # fmt: skip
     out["clv"] = out["spend"] * out["margin_rate"]
     return out
+
+
+def _check_horizon(months: object, monthly_discount_rate: float) -> None:
+    if not isinstance(months, int | np.integer) or months < 1:
+        raise ValueError(f"months must be a whole number ≥ 1; got {months!r}.")
+    if not 0 <= monthly_discount_rate < 1:
+        raise ValueError(f"monthly_discount_rate must be in [0, 1); got {monthly_discount_rate}.")
+
+
+def _cumulative_purchases(
+    bgf: Any, summary: pd.DataFrame, months: int, per_month: float
+) -> list[np.ndarray]:
+    """Expected purchases up to the end of each month 0..``months`` (month 0: none)."""
+    f, r, t = summary["frequency"], summary["recency"], summary["T"]
+    return [np.zeros(len(summary))] + [
+        np.asarray(
+            bgf.conditional_expected_number_of_purchases_up_to_time(m * per_month, f, r, t),
+            dtype="float64",
+        )
+        for m in range(1, months + 1)
+    ]
 
 
 def holdout_check(bgf: Any, cal_holdout: pd.DataFrame, *, max_frequency: int = 7) -> pd.DataFrame:

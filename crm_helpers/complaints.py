@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .satisfaction import DEFAULT_SLA, _groups, validate_scores
+from .satisfaction import DEFAULT_SLA, group_columns, validate_scores
 from .schema import DataValidationError, require_columns
 
 __all__ = [
@@ -129,7 +129,7 @@ def sla_summary(
       severity  n  response_within_sla  resolution_within_sla
     0     high  2                  0.5                    0.5
     """
-    keys = _groups(by)
+    keys = group_columns(by)
     require_columns(df, keys, "complaints")
     t = complaint_times(df, sla)
     g = t.groupby(keys, observed=True, sort=True)
@@ -209,7 +209,7 @@ def timely_share(
     0       a  2     0.5
     1       b  1     1.0
     """
-    keys = _groups(by)
+    keys = group_columns(by)
     require_columns(df, [*keys, column], "CFPB complaints")
     bad = ~df[column].isin(["Yes", "No"])
     if bad.any():

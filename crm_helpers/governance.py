@@ -19,6 +19,7 @@ import pandas as pd
 
 from ._catalogue import ROLE_ACCESS
 from .schema import require_columns
+from .timeframe import parse_as_of
 
 __all__ = ["role_access", "training_status", "audit_access", "audit_summary"]
 
@@ -47,7 +48,7 @@ def training_status(staff: pd.DataFrame, as_of: Any, *, valid_days: int = 365) -
     require_columns(staff, ["staff_id", "role", "trained_on"], "staff")
     if valid_days < 1:
         raise ValueError(f"valid_days must be ≥ 1; got {valid_days}.")
-    when = pd.Timestamp(as_of)
+    when = parse_as_of(as_of)
     due = pd.to_datetime(staff["trained_on"]) + pd.Timedelta(days=valid_days)
     return staff.assign(training_due=due, trained=due > when)
 

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ._catalogue import LOYALTY_PROGRAMME_STEPS
-from .loyalty import _receipts
+from .loyalty import receipt_totals
 from .schema import check_choice
+from .timeframe import PERIODS
 
 __all__ = [
     "history_note",
@@ -35,12 +36,12 @@ __all__ = [
     "target_check",
 ]
 
-_FREQ = {"month": "M", "quarter": "Q", "week": "W-SUN"}
+_FREQ = {p: PERIODS[p] for p in ("month", "quarter", "week")}  # the timeframe periods
 
 
 def _visits(tx: pd.DataFrame, period: str) -> pd.DataFrame:
     check_choice("period", period, _FREQ)
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     if len(r) == 0:
         raise ValueError("The transactions table is empty.")
     p = r["timestamp"].dt.to_period(_FREQ[period])

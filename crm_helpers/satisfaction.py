@@ -45,6 +45,7 @@ __all__ = [
     "DEFAULT_SLA",
     "COMPLAINT_TYPES_ZH",
     "validate_scores",
+    "group_columns",
     "nps_category",
     "nps",
     "nps_table",
@@ -241,7 +242,7 @@ def nps_groups(
     1    passive      中立者  1   0.25
     2  detractor      批评者  1   0.25
     """
-    keys = _groups(by)
+    keys = group_columns(by)
     require_columns(df, [*keys, score], "survey")
     acts = {**NPS_ACTIONS, **dict(actions or {})}
     cat_ = nps_category(df[score], scale)
@@ -260,7 +261,12 @@ def _scale_of(scale: tuple[float, float] | None) -> tuple[float, float]:
     return (0.0, 10.0) if scale is None else scale
 
 
-def _groups(by: str | Sequence[str] | None) -> list[str]:
+def group_columns(by: str | Sequence[str] | None) -> list[str]:
+    """``by`` (a column, columns or ``None``) as a list of columns.
+
+    >>> group_columns("store"), group_columns(["store", "month"]), group_columns(None)
+    (['store'], ['store', 'month'], [])
+    """
     if by is None:
         return []
     return [by] if isinstance(by, str) else list(by)
@@ -281,7 +287,7 @@ def nps_table(
     0        A  2  100.0
     1        B  2  -50.0
     """
-    keys = _groups(by)
+    keys = group_columns(by)
     require_columns(df, [*keys, score], "survey")
     nps_category(df[score], scale)  # the scale is checked once, on every answer
     if not keys:
@@ -337,7 +343,7 @@ def csat_table(
        n  csat  mean_score
     0  4  0.75         8.0
     """
-    keys = _groups(by)
+    keys = group_columns(by)
     require_columns(df, [*keys, score], "survey")
     validate_scores(df, [score], *scale)
     top = df[score] >= threshold

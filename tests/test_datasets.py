@@ -14,7 +14,7 @@ import pytest
 from crm_helpers import datasets
 from crm_helpers.datasets import (
     DATA_SOURCES,
-    CleaningResult,
+    CleaningReport,
     clean_online_retail,
     load_cdnow,
     load_online_retail,
@@ -36,7 +36,7 @@ def retail_raw() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def retail_clean(retail_raw) -> CleaningResult:
+def retail_clean(retail_raw) -> CleaningReport:
     return clean_online_retail(retail_raw)
 
 
@@ -67,7 +67,9 @@ def test_online_retail_cleaned_figures(retail_clean):
 
 def test_online_retail_cleaning_steps(retail_clean):
     steps = retail_clean.steps
-    assert steps.columns.tolist() == ["step", "reason", "rows_before", "rows_removed", "rows_after"]
+    assert steps.columns.tolist() == [
+        "step", "rule", "rows_before", "rows_removed", "rows_after", "share"
+    ]  # fmt: skip
     assert steps["step"].tolist() == [
         "no customer",
         "cancellation",
@@ -79,6 +81,19 @@ def test_online_retail_cleaning_steps(retail_clean):
     assert steps["rows_removed"].tolist() == [135_080, 8_905, 0, 40]
     assert (steps["rows_before"] - steps["rows_removed"] == steps["rows_after"]).all()
     assert (steps["rows_before"].iloc[1:].to_numpy() == steps["rows_after"].iloc[:-1]).all()
+    shares = (steps["rows_removed"] / steps["rows_before"].iloc[0]).to_numpy()
+    assert steps["share"].to_numpy() == pytest.approx(shares)
+
+
+def test_online_retail_removed_rows_are_the_raw_lines_each_step_dropped(retail_clean, retail_raw):
+    removed, steps = retail_clean.removed, retail_clean.steps
+    assert len(removed) + len(retail_clean.data) == len(retail_raw)
+    counts = removed["step"].value_counts().reindex(steps["step"], fill_value=0)
+    assert counts.tolist() == steps["rows_removed"].tolist()
+    assert removed.loc[removed["step"] == "no customer", "CustomerID"].isna().all()
+    cancel = removed.loc[removed["step"] == "cancellation", "InvoiceNo"].astype(str)
+    assert cancel.str.upper().str.startswith("C").all()
+    assert (removed.loc[removed["step"] == "non-positive price", "UnitPrice"] <= 0).all()
 
 
 def test_online_retail_cleaned_schema(retail_clean):
@@ -115,8 +130,14 @@ def test_cleaning_result_is_frozen_and_short_to_print(retail_clean):
     with pytest.raises(dataclasses.FrozenInstanceError):
         retail_clean.data = None  # type: ignore[misc]
     assert repr(retail_clean) == (
-        "CleaningResult(data: 397,884 rows × 9 columns; 4 steps removed 144,025 rows)"
+        "CleaningReport(541,909 rows → 397,884 rows; 144,025 removed in 4 steps)"
     )
+
+
+def test_one_cleaning_result_type():
+    from crm_helpers import cleaning, datasets
+
+    assert datasets.CleaningResult is datasets.CleaningReport is cleaning.CleaningReport
 
 
 def test_clean_online_retail_reports_missing_raw_columns(retail_raw):
@@ -606,7 +627,9 @@ def test_cache_key_covers_every_simulate_file_and_what_they_import():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 2:
                 names = [node.module] if node.module else [a.name for a in node.names]
-                expected |= {ROOT / "crm_helpers" / f"{n.split('.')[0]}.py" for n in names}
+                for n in names:
+                    stem = ROOT / "crm_helpers" / n.split(".")[0]
+                    expected |= set(stem.glob("*.py")) if stem.is_dir() else {Path(f"{stem}.py")}
     expected = {p for p in expected if p.is_file()}
-    assert (ROOT / "crm_helpers" / "_catalogue.py") in expected
+    assert (ROOT / "crm_helpers" / "_catalogue" / "retail.py") in expected
     assert {p.resolve() for p in _simulation_sources()} == {p.resolve() for p in expected}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import textwrap
 from pathlib import Path
 
@@ -48,3 +49,108 @@ def test_the_measure_runs_on_the_repository():
     fig = house.measure()
     assert set(fig) >= {"modules_over_600", "functions_over_50", "import_cycles"}
     assert fig["functions_over_50"] == len(fig["long_functions"])
+
+
+def test_the_date_rule_pattern_finds_the_rule_written_out_and_nothing_else():
+    rule = house.DATE_RULE
+    assert rule.search('tx["timestamp"].max().normalize() + pd.Timedelta(days=1)')
+    assert rule.search('tx["timestamp"].max() + pd.Timedelta(days=1)')
+    assert rule.search("t.max() + pd.Timedelta( days = 1 )")
+    assert not rule.search('tx["timestamp"].max().normalize() - pd.Timedelta(days=182)')
+    assert not rule.search('tx["timestamp"].max() + pd.Timedelta(days=2)')
+    assert not rule.search("crm.timeframe.analysis_date(tx)")
+
+
+def _package(tmp_path, monkeypatch, files: dict[str, str]):
+    pkg = tmp_path / "crm_helpers"
+    for name, text in files.items():
+        path = pkg / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    monkeypatch.setattr(house, "PACKAGE", pkg)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    monkeypatch.setattr(house, "NOTEBOOKS", notebooks)
+    return pkg, sorted(pkg.rglob("*.py"))
+
+
+def test_date_rule_places_skip_timeframe_and_markdown(tmp_path, monkeypatch):
+    rule = 'end = tx["timestamp"].max().normalize() + pd.Timedelta(days=1)\n'
+    pkg, files = _package(
+        tmp_path,
+        monkeypatch,
+        {"__init__.py": "", "timeframe.py": rule, "a.py": rule, "b.py": "x = 1\n"},
+    )
+    cells = [
+        {"cell_type": "markdown", "source": [rule]},
+        {"cell_type": "code", "source": ["import pandas as pd\n"]},
+        {"cell_type": "code", "source": [rule]},
+    ]
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text(json.dumps({"cells": cells}))
+    assert house.date_rule_places(files) == ["crm_helpers.a", "01_x.ipynb cell 2"]
+
+
+def test_one_per_idea_lists_parsers_cleaning_types_and_plot_gains(tmp_path, monkeypatch):
+    parser = """
+        def to_ts(value, name):
+            ts = pd.Timestamp(value)
+            if ts is pd.NaT:
+                raise ValueError(f"{name} must be a date")
+            return ts
+        def not_a_parser(value):
+            return pd.Timestamp(value)
+        class CleaningThing:
+            pass
+        def plot_gains(ax):
+            return ax
+    """
+    pkg, files = _package(tmp_path, monkeypatch, {"__init__.py": "", "m.py": parser})
+    assert house.one_per_idea(files) == {
+        "as_of_parsers": ["crm_helpers.m.to_ts"],
+        "cleaning_result_types": ["crm_helpers.m.CleaningThing"],
+        "plot_gains": ["crm_helpers.m.plot_gains"],
+    }
+
+
+def test_private_imports_count_names_from_other_modules_only(tmp_path, monkeypatch):
+    pkg, files = _package(
+        tmp_path,
+        monkeypatch,
+        {
+            "__init__.py": "",
+            "_cat.py": "X = 1\n",
+            "b.py": "_x = 1\ny = 2\n",
+            "a.py": "from .b import _x, y\nfrom . import _cat\n",
+            "sub/__init__.py": "",
+            "sub/d.py": "_z = 1\n",
+            "sub/c.py": "from .d import _z\nfrom ..b import _x as x\n",
+        },
+    )
+    known = {house.module_name(p) for p in files}
+    found = [e for p in files for e in house.private_imports(p, known)]
+    assert sorted(found) == [
+        "crm_helpers.a <- crm_helpers.b._x",
+        "crm_helpers.sub.c <- crm_helpers.b._x",
+    ]
+
+
+def test_verdicts_compare_each_figure_with_the_issue_target():
+    fig = {key: 0 for key in house.TARGETS}
+    fig["functions_over_50"] = 16
+    fig["gains_table_definitions"] = ["a", "b"]
+    fig["long_notebook_cells"] = ["x"] * 5
+    checks = house.verdicts(fig)
+    assert checks["functions_over_50"] == (16, 15, False)
+    assert checks["gains_table_definitions"] == (2, 1, False)
+    assert checks["long_notebook_cells"] == (5, 5, True)
+    assert checks["modules_over_600"] == (0, 0, True)
+
+
+def test_the_renovation_holds_where_one_idea_has_one_home():
+    """The catalogue stays at the bottom, and the analysis date, the as_of parser and the
+    cleaning result each have one implementation."""
+    fig = house.measure()
+    assert fig["catalogue_imports_package"] == []
+    assert fig["date_rule_outside_timeframe"] == []
+    assert fig["as_of_parsers"] == ["crm_helpers.timeframe.parse_as_of"]
+    assert len(fig["cleaning_result_types"]) == 1

@@ -459,9 +459,9 @@ def test_bad_thresholds(small_tx: pd.DataFrame, thresholds: dict, message: str) 
 
 
 def test_bad_dates_and_freq(small_tx: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="as_of must be a date or a timestamp; got 'soon'"):
+    with pytest.raises(ValueError, match="as_of must be a date such as '2025-06-30'; got 'soon'"):
         lifecycle_stage(small_tx, "soon")
-    with pytest.raises(ValueError, match="dates must be a date or a timestamp; got None"):
+    with pytest.raises(ValueError, match="dates must be a date such as '2025-06-30'; got None"):
         lifecycle_counts(small_tx, ["2025-01-01", None])
     with pytest.raises(ValueError, match="freq must be a pandas frequency .*; got 'fortnight'"):
         lifecycle_counts(small_tx, freq="fortnight")

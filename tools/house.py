@@ -10,7 +10,14 @@ Figures (issue "Renovation: one clear house"):
   into analysis modules;
 - notebook code cells outside answers and tests with more than 15 lines of code;
 - functions or classes defined in notebook cells outside exercise answers;
-- how many modules define ``gains_table``.
+- how many modules define ``gains_table``; what ``_catalogue`` (the bottom layer) imports
+  from the rest of the package;
+- one implementation per idea: the analysis-date rule ("day after the last receipt") written
+  outside ``timeframe`` (modules and notebook cells), ``as_of`` parsers, cleaning result
+  types, ``plot_gains`` definitions;
+- private helpers (``_name``) imported from another top-level module of the package.
+
+Each figure is printed with the issue's target; the last line says whether all are met.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -37,13 +45,17 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _resolve(node: ast.ImportFrom, current: str, is_pkg: bool, known: set[str]) -> list[str]:
+def _base(node: ast.ImportFrom, current: str, is_pkg: bool) -> str:
+    """The absolute module a ``from ... import`` reads from."""
     if node.level == 0:
-        base = node.module or ""
-    else:
-        parts = current.split(".")
-        keep = len(parts) - node.level + (1 if is_pkg else 0)
-        base = ".".join(parts[:keep] + ([node.module] if node.module else []))
+        return node.module or ""
+    parts = current.split(".")
+    keep = len(parts) - node.level + (1 if is_pkg else 0)
+    return ".".join(parts[:keep] + ([node.module] if node.module else []))
+
+
+def _resolve(node: ast.ImportFrom, current: str, is_pkg: bool, known: set[str]) -> list[str]:
+    base = _base(node, current, is_pkg)
     subs = [f"{base}.{a.name}" for a in node.names]
     return subs if all(s in known for s in subs) else [base, *subs]
 
@@ -150,6 +162,97 @@ def notebook_figures(limit: int = 15) -> tuple[list[str], list[str]]:
     return long_cells, defs
 
 
+#: The analysis-date rule written out: the last timestamp plus one day (normalised or not).
+DATE_RULE = re.compile(
+    r"\.max\(\)\s*(?:\.normalize\(\)\s*)?\+\s*pd\.Timedelta\(\s*days\s*=\s*1\s*\)"
+)
+#: The issue's targets: figure -> the largest value that meets it.
+TARGETS = {
+    "modules_over_600": 0,
+    "functions_over_50": 15,
+    "import_cycles": 0,
+    "data_layer_imports_analysis": 0,
+    "long_notebook_cells": 5,
+    "notebook_definitions": 0,
+    "gains_table_definitions": 1,
+    "catalogue_imports_package": 0,
+    "date_rule_outside_timeframe": 0,
+    "as_of_parsers": 1,
+    "cleaning_result_types": 1,
+    "plot_gains_definitions": 1,
+}
+
+
+def date_rule_places(files: list[Path]) -> list[str]:
+    """Modules (other than ``timeframe``) and notebook code cells that write the analysis-date
+    rule themselves instead of calling ``crm_helpers.timeframe.analysis_date``."""
+    found = [
+        module_name(p)
+        for p in files
+        if p.name != "timeframe.py" and DATE_RULE.search(p.read_text())
+    ]
+    for nb_path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells", [])
+        found += [
+            f"{nb_path.name} cell {i}"
+            for i, c in enumerate(cells)
+            if c.get("cell_type") == "code" and DATE_RULE.search("".join(c.get("source", [])))
+        ]
+    return found
+
+
+def definitions(path: Path) -> list[ast.AST]:
+    """The functions and classes defined anywhere in a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return [n for n in ast.walk(tree) if isinstance(n, kinds)]
+
+
+def _is_as_of_parser(node: ast.AST, source: str) -> bool:
+    """A function that turns one value into a ``pd.Timestamp`` and refuses non-dates."""
+    if isinstance(node, ast.ClassDef):
+        return False
+    text = ast.get_source_segment(source, node) or ""
+    return "pd.Timestamp(value)" in text and "must be a date" in text
+
+
+def one_per_idea(files: list[Path]) -> dict[str, list[str]]:
+    """Where the as_of parsers, cleaning result types and ``plot_gains`` are defined."""
+    out: dict[str, list[str]] = {"as_of_parsers": [], "cleaning_result_types": [], "plot_gains": []}
+    for p in files:
+        source, mod = p.read_text(encoding="utf-8"), module_name(p)
+        for node in definitions(p):
+            name = f"{mod}.{node.name}"
+            if _is_as_of_parser(node, source):
+                out["as_of_parsers"].append(name)
+            if isinstance(node, ast.ClassDef) and node.name.startswith("Cleaning"):
+                out["cleaning_result_types"].append(name)
+            if node.name == "plot_gains":
+                out["plot_gains"].append(name)
+    return out
+
+
+def private_imports(path: Path, known: set[str]) -> list[str]:
+    """``from x import _name`` where ``x`` is in another top-level module of the package."""
+    current = module_name(path)
+    home = current.split(".")[:2]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        source = _base(node, current, path.name == "__init__.py")
+        if not source.startswith(PACKAGE.name) or source.split(".")[:2] == home:
+            continue
+        out += [
+            f"{current} <- {source}.{a.name}"
+            for a in node.names
+            if a.name.startswith("_")
+            and not a.name.startswith("__")
+            and f"{source}.{a.name}" not in known  # a module (_catalogue, _duck): by design
+        ]
+    return out
+
+
 def measure() -> dict:
     files = sorted(PACKAGE.rglob("*.py"))
     known = {module_name(p) for p in files}
@@ -167,6 +270,7 @@ def measure() -> dict:
     )
     gains = [module_name(p) for p in files if "def gains_table" in p.read_text()]
     long_cells, defs = notebook_figures()
+    ideas = one_per_idea(files)
     return {
         "modules_over_600": big,
         "functions_over_50": len(longf),
@@ -176,7 +280,28 @@ def measure() -> dict:
         "long_notebook_cells": long_cells,
         "notebook_definitions": defs,
         "gains_table_definitions": gains,
+        "catalogue_imports_package": sorted(
+            f"{a} -> {b}"
+            for a, targets in graph.items()
+            if a.startswith(f"{PACKAGE.name}._catalogue")
+            for b in targets
+            if not b.startswith(f"{PACKAGE.name}._catalogue")
+        ),
+        "date_rule_outside_timeframe": date_rule_places(files),
+        "as_of_parsers": ideas["as_of_parsers"],
+        "cleaning_result_types": ideas["cleaning_result_types"],
+        "plot_gains_definitions": ideas["plot_gains"],
+        "private_imports_across_modules": [e for p in files for e in private_imports(p, known)],
     }
+
+
+def verdicts(fig: dict) -> dict[str, tuple[int, int, bool]]:
+    """Each targeted figure as (value, target, met)."""
+    out = {}
+    for key, target in TARGETS.items():
+        value = fig[key] if isinstance(fig[key], int) else len(fig[key])
+        out[key] = (value, target, value <= target)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,21 +312,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(fig, ensure_ascii=False, indent=1))
         return 0
-    print(f"modules over 600 lines:        {len(fig['modules_over_600'])}")
-    for m, n in sorted(fig["modules_over_600"].items(), key=lambda kv: -kv[1]):
-        print(f"    {m} ({n})")
-    print(f"functions over 50 lines:       {fig['functions_over_50']}")
-    print(f"import cycles:                 {len(fig['import_cycles'])}")
-    for c in fig["import_cycles"]:
-        print("    " + " <-> ".join(c))
-    print(f"data layer -> analysis/top:    {len(fig['data_layer_imports_analysis'])}")
-    for e in fig["data_layer_imports_analysis"]:
-        print("    " + e)
-    print(f"long notebook cells (>15):     {len(fig['long_notebook_cells'])}")
-    print(f"definitions in notebook cells: {len(fig['notebook_definitions'])}")
-    for d in fig["notebook_definitions"]:
-        print("    " + d)
-    print(f"gains_table definitions:       {len(fig['gains_table_definitions'])}")
+    checks = verdicts(fig)
+    for key, (value, target, met) in checks.items():
+        label = key.replace("_", " ")
+        print(f"{label:<34} {value:>4}   (target ≤ {target}{'' if met else ', NOT MET'})")
+        items = fig[key]
+        if isinstance(items, dict):
+            items = [f"{m} ({n})" for m, n in sorted(items.items(), key=lambda kv: -kv[1])]
+        elif key == "import_cycles":
+            items = [" <-> ".join(c) for c in items]
+        elif key == "functions_over_50":
+            items = fig["long_functions"]
+        if isinstance(items, list) and (not met or key != "gains_table_definitions"):
+            for item in items if not met or len(items) <= 12 else []:
+                print("    " + str(item))
+    private = fig["private_imports_across_modules"]
+    print(f"{'private imports across modules':<34} {len(private):>4}   (no target; to watch)")
+    for item in private:
+        print("    " + item)
+    print("all targets met:", "yes" if all(m for _, _, m in checks.values()) else "no")
     return 0
 
 

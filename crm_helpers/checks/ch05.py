@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import segment as sg
+from ..timeframe import analysis_date
 from . import ExerciseError, close, exercise
 from . import needs_function as _needs_function
 from . import number as _number
@@ -38,7 +39,7 @@ def _rfm_answer(func: Callable[..., Any], tx: pd.DataFrame, as_of: pd.Timestamp)
 @exercise("05.1")
 def my_rfm(answer: Any, *, tx: pd.DataFrame) -> str:
     func = _needs_function(answer, "my_rfm")
-    for as_of in (_mid_date(tx), tx["timestamp"].max().normalize() + pd.Timedelta(days=1)):
+    for as_of in (_mid_date(tx), analysis_date(tx)):
         ref = sg.rfm_values(tx, as_of).set_index("customer_id")
         got = _rfm_answer(func, tx, as_of)
         upto = tx[tx["timestamp"] <= as_of]

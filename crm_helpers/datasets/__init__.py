@@ -46,6 +46,7 @@ from crm_helpers.schema import (  # noqa: F401
 
 # Every name of the former single module stays importable from here (re-exports).
 from ._cdnow import load_cdnow  # noqa: F401
+from ._cleaning_report import CleaningReport  # noqa: F401
 from ._csv import read_transactions_csv  # noqa: F401
 from ._files import DATA_SOURCES, cache_dir, data_dir  # noqa: F401
 from ._online_retail import CleaningResult, clean_online_retail, load_online_retail  # noqa: F401
@@ -67,6 +68,7 @@ from ._simulated import (  # noqa: F401
 
 __all__ = [
     "DATA_SOURCES",
+    "CleaningReport",
     "CleaningResult",
     "data_dir",
     "cache_dir",

@@ -56,40 +56,20 @@ def read_transactions_csv(
     """Read your own transaction CSV into the course schema (:func:`load_transactions` reads
     more kinds of file, with the notebooks' ``data_options``).
 
-    Parameters
-    ----------
-    path:
-        The CSV file (``.csv`` or ``.csv.gz``), or an open text buffer. Relative paths are
-        read from the working directory.
-    columns:
-        The column mapping, from the schema's name to the name in your file, e.g.
-        ``{"customer_id": "会员号", "timestamp": "下单时间"}``. Columns that already have
-        the schema's name need no entry. See ``docs/data_schema.md``.
-    date_format, dayfirst:
-        The format of the timestamp column, e.g. ``"%d/%m/%Y %H:%M"``, or whether dates
-        like ``01/12/2010`` put the day first; without either, the order is found from the
-        values and never guessed (:func:`~crm_helpers.schema.parse_dates`).
-    allow_returns:
-        Accept negative quantities and amounts.
-    **read_csv_kwargs:
-        Passed to :func:`pandas.read_csv` (``sep``, ``encoding``, ``dtype``, ...).
+    ``path``: a ``.csv``/``.csv.gz`` file (relative to the working directory) or a text
+    buffer. ``columns``: schema name → your file's name, e.g. ``{"customer_id": "会员号"}``
+    (see ``docs/data_schema.md``). ``date_format``/``dayfirst``: how to read the timestamps;
+    without either the order is found from the values, never guessed (:func:`~crm_helpers.
+    schema.parse_dates`). ``allow_returns``: accept negative quantities and amounts. Other
+    keywords go to :func:`pandas.read_csv` (``sep``, ``encoding``, ``dtype``...).
 
-    Returns the validated transaction table (see :func:`~crm_helpers.schema.validate_transactions`).
-    The id columns (customer_id, receipt_id, sku, store_id) are read as text so that leading
-    zeros and long card numbers survive; pass ``dtype=`` to change that. Raises
-    ``FileNotFoundError`` if there is no file at ``path`` (the message gives the full path and
-    the working directory), and ``DataValidationError`` for an empty file, a file in another
-    text encoding, a mapping that names a column the file does not have, a missing schema
-    column, or values that do not fit the schema.
+    Returns the validated table; id columns are read as text (leading zeros survive).
+    ``FileNotFoundError`` names the full path; ``DataValidationError`` an empty file, another
+    encoding, a mapped or schema column that is missing, or values that do not fit.
 
-    Examples
-    --------
     >>> import io
-    >>> csv = io.StringIO(
-    ...     "member,order,date,item,qty,price\\n"
-    ...     "007,A1,2024-03-01 10:00,tea,2,15.0\\n"
-    ...     "007,A1,2024-03-01 10:00,cup,1,30.0\\n"
-    ...     "012,A2,2024-03-04 19:30,tea,1,15.0\\n")
+    >>> csv = io.StringIO("member,order,date,item,qty,price\\n007,A1,2024-03-01 10:00,tea,2,15.0"
+    ...     "\\n007,A1,2024-03-01 10:00,cup,1,30.0\\n012,A2,2024-03-04 19:30,tea,1,15.0\\n")
     >>> mapping = {"customer_id": "member", "receipt_id": "order", "timestamp": "date",
     ...            "sku": "item", "quantity": "qty", "unit_price": "price"}
     >>> tx = read_transactions_csv(csv, mapping)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from crm_helpers.schema import (
@@ -12,9 +9,7 @@ from crm_helpers.schema import (
     validate_transactions,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
+from ._cleaning_report import CleaningReport, steps_table
 from ._files import (
     _ONLINE_RETAIL_COLUMNS,
     _ONLINE_RETAIL_FILE,
@@ -24,29 +19,8 @@ from ._files import (
 # --------------------------------------------------------------------------- Online Retail
 
 
-@dataclass(frozen=True, eq=False)
-class CleaningResult:
-    """A cleaned table and the record of how it was cleaned.
-
-    Attributes
-    ----------
-    data:
-        The cleaned table in the course schema.
-    steps:
-        One row per cleaning step, in order, with columns ``step``, ``reason``,
-        ``rows_before``, ``rows_removed`` and ``rows_after``.
-    """
-
-    data: pd.DataFrame
-    steps: pd.DataFrame
-
-    def __repr__(self) -> str:
-        rows, cols = self.data.shape
-        removed = int(self.steps["rows_removed"].sum()) if len(self.steps) else 0
-        return (
-            f"CleaningResult(data: {rows:,} rows × {cols} columns; "
-            f"{len(self.steps)} steps removed {removed:,} rows)"
-        )
+#: The former name of the result of :func:`clean_online_retail` (one type now).
+CleaningResult = CleaningReport
 
 
 def _online_retail_steps(raw: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
@@ -76,7 +50,7 @@ def _online_retail_steps(raw: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
     ]
 
 
-def clean_online_retail(raw: pd.DataFrame) -> CleaningResult:
+def clean_online_retail(raw: pd.DataFrame) -> CleaningReport:
     """Clean the raw UCI Online Retail table and map it to the course schema.
 
     The usual cleaning (Chen, Sain & Guo 2012), one step at a time, each recorded in
@@ -84,20 +58,15 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningResult:
     with ``'C'``), drop lines with quantity ≤ 0, drop lines with unit price ≤ 0. ``raw`` is
     not changed.
 
-    Parameters
-    ----------
-    raw:
-        The original table with columns InvoiceNo, StockCode, Description, Quantity,
-        InvoiceDate, UnitPrice, CustomerID, Country (``load_online_retail(raw=True)``).
+    ``raw``: the original table (InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
+    UnitPrice, CustomerID, Country), as ``load_online_retail(raw=True)`` gives it.
 
-    Returns a :class:`CleaningResult`: ``.data``: customer_id (int64), receipt_id and sku
+    Returns a :class:`CleaningReport`: ``.data``: customer_id (int64), receipt_id and sku
     (text), timestamp, description, quantity, unit_price, amount (= quantity × unit_price) and
     country, validated with :func:`~crm_helpers.schema.validate_transactions`; ``.steps``: one
-    row per step. Raises ``DataValidationError`` if a raw column is missing, or the cleaned
+    row per step; ``.removed``: the raw lines each step removed. Raises ``DataValidationError`` if a raw column is missing, or the cleaned
     table does not fit the schema.
 
-    Examples
-    --------
     >>> raw = pd.DataFrame({
     ...     "InvoiceNo": ["536365", "536365", "C536379", "536380", "536381"],
     ...     "StockCode": ["85123A", "71053", "D", "22728", "22139"],
@@ -123,23 +92,26 @@ def clean_online_retail(raw: pd.DataFrame) -> CleaningResult:
     1        17850     536365   71053   20.34
     """
     require_columns(raw, _ONLINE_RETAIL_COLUMNS, "Online Retail")
-    keep, steps = _apply_steps(raw)
-    return CleaningResult(data=_online_retail_to_schema(raw.loc[keep]), steps=steps)
+    keep, steps, removed = _apply_steps(raw)
+    return CleaningReport(
+        data=_online_retail_to_schema(raw.loc[keep]), steps=steps, removed=removed
+    )
 
 
-def _apply_steps(raw: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """The rows kept after every cleaning step, and one row per step with its counts."""
+def _apply_steps(raw: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
+    """The rows kept after every step, one row per step with its counts, the removed rows."""
     keep = pd.Series(True, index=raw.index)
+    by_step = pd.Series(None, index=raw.index, dtype=object)
     rows = []
     for step, reason, rule in _online_retail_steps(raw):
         before = int(keep.sum())
-        keep = keep & rule.fillna(False).astype(bool)
+        dropped = keep & ~rule.fillna(False).astype(bool)
+        by_step[dropped] = step
+        keep = keep & ~dropped
         after = int(keep.sum())
         rows.append((step, reason, before, before - after, after))
-    steps = pd.DataFrame(
-        rows, columns=["step", "reason", "rows_before", "rows_removed", "rows_after"]
-    )
-    return keep, steps
+    removed = raw.loc[~keep].assign(step=by_step[~keep])
+    return keep, steps_table(rows, len(raw)), removed
 
 
 def _online_retail_to_schema(lines: pd.DataFrame) -> pd.DataFrame:

@@ -84,8 +84,13 @@ def _simulation_sources() -> list[Path]:
     found = sorted(main.parent.glob("*.py"))
     for path in list(found):
         names = _parent_imports(path.read_text(encoding="utf-8"))
-        found += [main.parent.parent / f"{n}.py" for n in names]
+        found += [f for n in names for f in _module_files(main.parent.parent / n)]
     return sorted({f for f in found if f.is_file()})
+
+
+def _module_files(stem: Path) -> list[Path]:
+    """The files of the package module at ``stem``: ``stem.py``, or a package's ``*.py``."""
+    return sorted(stem.glob("*.py")) if stem.is_dir() else [stem.with_suffix(".py")]
 
 
 def _cache_key(seed: int, n_customers: int | str, kwargs: Mapping[str, Any]) -> dict[str, str]:

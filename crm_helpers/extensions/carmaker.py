@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _catalogue as cat
-from ..simulate import Retailer, register_table
+from ..simulate import Retailer, register_parts
 
 __all__ = ["CaseRules", "CASE_RULES", "simulate_case"]
 
@@ -305,23 +305,8 @@ def simulate_case(shop: Retailer, rules: CaseRules = CASE_RULES) -> dict[str, pd
     return {k: v.copy() for k, v in sim.items()}
 
 
-@register_table("svw_dealers")
-def _dealers_table(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = simulate_case(shop)
-    return sim["svw_dealers"], sim["dealer_truth"]
-
-
-@register_table("svw_calls")
-def _calls_table(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = simulate_case(shop)
-    return sim["svw_calls"], sim["caller_truth"]
-
-
-@register_table("svw_followups")
-def _followups_table(shop: Retailer, rng: np.random.Generator) -> pd.DataFrame:
-    return simulate_case(shop)["svw_followups"]
-
-
-@register_table("svw_sales")
-def _sales_table(shop: Retailer, rng: np.random.Generator) -> pd.DataFrame:
-    return simulate_case(shop)["svw_sales"]
+register_parts(
+    simulate_case,
+    {"svw_dealers": "dealer_truth", "svw_calls": "caller_truth", "svw_followups": None,
+     "svw_sales": None},
+)  # fmt: skip

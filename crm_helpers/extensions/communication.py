@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _catalogue as cat
-from ..simulate import Retailer, register_table
+from ..simulate import Retailer, register_parts
 
 CHANNELS: tuple[str, ...] = tuple(c[0] for c in cat.CHANNEL_LIST)
 CHANNEL_COST: dict[str, float] = {c[0]: c[2] for c in cat.CHANNEL_LIST}
@@ -348,19 +348,7 @@ def _simulate(shop: Retailer, rules: ContactRules) -> dict[str, pd.DataFrame]:
     }
 
 
-@register_table("contacts")
-def _contacts_table(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = simulate_communication(shop)
-    return sim["contacts"], sim["member_truth"]
-
-
-@register_table("campaigns")
-def _campaigns_table(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = simulate_communication(shop)
-    return sim["campaigns"], sim["uplift_truth"]
-
-
-@register_table("calls")
-def _calls_table(shop: Retailer, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = simulate_communication(shop)
-    return sim["calls"], sim["call_truth"]
+register_parts(
+    simulate_communication,
+    {"contacts": "member_truth", "campaigns": "uplift_truth", "calls": "call_truth"},
+)

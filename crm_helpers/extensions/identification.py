@@ -56,12 +56,8 @@ import pandas as pd
 from .. import _catalogue as cat
 from ..simulate import Retailer, register_table
 
-# the same table as identify.NAME_PINYIN, built from the catalogue (no analysis import)
-NAME_PINYIN: dict[str, str] = {
-    **dict(cat.SURNAMES),
-    **dict(cat.GIVEN_CHARS),
-    **cat.HOMOPHONE_PINYIN,
-}
+# the same table as identify.NAME_PINYIN, from the catalogue (no analysis import)
+NAME_PINYIN: dict[str, str] = cat.NAME_PINYIN
 
 __all__ = [
     "SOURCES",

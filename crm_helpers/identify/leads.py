@@ -12,6 +12,7 @@ import pandas as pd
 from .. import _catalogue as cat
 from ..evaluate import gains_table
 from ..schema import DataValidationError, require_columns
+from ..timeframe import parse_as_of
 from .tags import evaluate_rule
 
 __all__ = [
@@ -180,7 +181,7 @@ def aware_check(
     if "age" not in df.columns and "birth_year" in df.columns:
         if as_of is None:
             as_of = df["created_at"].max() if "created_at" in df.columns else pd.Timestamp.today()
-        df["age"] = pd.Timestamp(as_of).year - df["birth_year"].astype(float)
+        df["age"] = parse_as_of(as_of).year - df["birth_year"].astype(float)
     if "income_level" not in df.columns and "income_band" in df.columns:
         df["income_level"] = df["income_band"].astype("str").map(
             {b: i for i, b in enumerate(cat.INCOME_BANDS)}).astype(float)  # fmt: skip

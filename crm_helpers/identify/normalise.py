@@ -25,13 +25,9 @@ __all__ = [
 # ----------------------------------------------------------------------------- normalisation
 
 #: Pinyin (without tones) of the name characters the course's data use, with common
-#: homophones (同音字) of them. A real system would use a full dictionary (e.g. pypinyin);
-#: characters not listed are kept as they are.
-NAME_PINYIN: dict[str, str] = {
-    **dict(cat.SURNAMES),
-    **dict(cat.GIVEN_CHARS),
-    **cat.HOMOPHONE_PINYIN,
-}
+#: homophones (同音字) of them (:data:`crm_helpers._catalogue.NAME_PINYIN`); characters not
+#: listed are kept as they are.
+NAME_PINYIN: dict[str, str] = cat.NAME_PINYIN
 
 #: The columns that can identify a person; a record needs at least one of them.
 IDENTIFYING_COLUMNS: tuple[str, ...] = ("name", "phone", "email", "card_number")

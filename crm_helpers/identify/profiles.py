@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import _catalogue as cat
 from ..schema import require_columns
+from ..timeframe import analysis_date
 from .matching import Resolution
 from .normalise import normalize_records
 
@@ -136,11 +137,7 @@ def customer_profile(
     """
     require_columns(customers, ["customer_id", "join_date"], "customers")
     require_columns(tx, ["customer_id", "receipt_id", "timestamp", "amount"], "transactions")
-    as_of = (
-        pd.Timestamp(as_of)
-        if as_of is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    as_of = analysis_date(tx, as_of)
     cust = customers[customers["join_date"] < as_of]
     t = tx[tx["timestamp"] < as_of]
     beh = _behaviour(t, products)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from crm_helpers._duck import query as _query
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import parse_as_of
 
 from .indicators import (
     _ALWAYS,
@@ -43,16 +44,6 @@ def _check_days(new_days: float, active_days: float, lost_days: float) -> dict[s
             f"active_days={active_days!r}, lost_days={lost_days!r}."
         )
     return {name: pd.Timedelta(days=value).value for name, value in values.items()}
-
-
-def _as_of(value: object, name: str = "as_of") -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a date or a timestamp; got {value!r}.") from err
-    if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date or a timestamp; got {value!r}.")
-    return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def _customer_table(customers: pd.DataFrame, tx: pd.DataFrame) -> pd.DataFrame:
@@ -178,7 +169,7 @@ def lifecycle_stage(
     3         dan           0  prospect
     """
     days = _check_days(new_days, active_days, lost_days)
-    moment = _as_of(as_of)
+    moment = parse_as_of(as_of)
     narrow = _narrow(tx)
     raw = _stage_query(narrow, moment, days)
     unit = _time_unit(narrow["timestamp"])
@@ -311,7 +302,7 @@ def _as_of_index(t: np.ndarray, dates: Iterable[object] | None, freq: str) -> pd
     if dates is None:
         index = _default_dates(t, freq)
     else:
-        index = pd.DatetimeIndex([_as_of(d, "dates") for d in dates])
+        index = pd.DatetimeIndex([parse_as_of(d, "dates") for d in dates])
     return index.sort_values().as_unit("ns")
 
 

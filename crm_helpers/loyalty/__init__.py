@@ -19,10 +19,7 @@
 from __future__ import annotations
 
 from ..evaluate import calibration_table, gains_table
-from ._common import LEDGER_KINDS
-from ._common import _receipts as _receipts  # clv, retention, benchmarking use these
-from ._common import _timestamp as _timestamp
-from ._common import _tx as _tx
+from ._common import LEDGER_KINDS, checked_transactions, receipt_totals
 from .churn import (
     FEATURES,
     ChurnModel,
@@ -44,6 +41,8 @@ from .tiers import DEFAULT_TIERS, TIER_BENEFITS, assign_tiers, check_tiers, tier
 
 __all__ = [
     "LEDGER_KINDS",
+    "receipt_totals",
+    "checked_transactions",
     "DEFAULT_TIERS",
     "TIER_BENEFITS",
     "check_ledger",

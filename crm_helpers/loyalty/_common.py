@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
-from ..schema import DataValidationError, require_columns
+from ..schema import PERIODS, DataValidationError, require_columns
 
-__all__ = ["LEDGER_KINDS"]
+__all__ = ["LEDGER_KINDS", "checked_transactions", "receipt_totals"]
 
 
 LEDGER_KINDS: dict[str, int] = {"earn": 1, "redeem": -1, "expire": -1}
 _KIND_ORDER = {"expire": 0, "earn": 1, "redeem": 2}
-_PERIOD_FREQ = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN"}
+_PERIOD_FREQ = PERIODS  # the periods of crm_helpers.timeframe
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
-    return ts
-
-
-def _tx(tx: pd.DataFrame, table: str = "transactions") -> pd.DataFrame:
+def checked_transactions(tx: pd.DataFrame, table: str = "transactions") -> pd.DataFrame:
+    """``tx`` itself, once it has customer_id, receipt_id, timestamp (datetime) and amount;
+    otherwise a ``DataValidationError`` naming what is missing or wrong."""
     require_columns(tx, ["customer_id", "receipt_id", "timestamp", "amount"], table)
     if not pd.api.types.is_datetime64_any_dtype(tx["timestamp"]):
         raise DataValidationError(
@@ -38,10 +28,16 @@ def _tx(tx: pd.DataFrame, table: str = "transactions") -> pd.DataFrame:
     return tx
 
 
-def _receipts(tx: pd.DataFrame) -> pd.DataFrame:
-    """One row per receipt: customer_id, receipt_id, timestamp, amount (the receipt's total)."""
+def receipt_totals(tx: pd.DataFrame) -> pd.DataFrame:
+    """One row per receipt: customer_id, receipt_id, timestamp, amount (the receipt's total).
+
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "receipt_id": ["a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 3), "amount": [2.0, 3.0, 4.0]})
+    >>> receipt_totals(tx)[["receipt_id", "amount"]].to_dict("list")
+    {'receipt_id': ['a', 'b'], 'amount': [5.0, 4.0]}
+    """
     return (
-        _tx(tx)
+        checked_transactions(tx)
         .groupby("receipt_id", sort=False, observed=True)
         .agg(
             customer_id=("customer_id", "first"),

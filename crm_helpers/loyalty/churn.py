@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..schema import DataValidationError, check_choice, require_columns
-from ._common import _inside, _receipts, _timestamp, _tx
+from ..timeframe import parse_as_of
+from ._common import _inside, checked_transactions, receipt_totals
 
 __all__ = [
     "early_warning",
@@ -69,13 +70,13 @@ def early_warning(
     2                       1.50         0.15     True
     1                       1.50         1.50    False
     """
-    when = _timestamp(as_of, "as_of")
+    when = parse_as_of(as_of, "as_of")
     for name, v in (("frequency_drop", frequency_drop), ("spend_drop", spend_drop)):
         if not 0 < v < 1:
             raise ValueError(f"{name} must be between 0 and 1 (a share of the baseline); got {v}.")
     if recent_days <= 0 or baseline_days <= 0:
         raise ValueError("recent_days and baseline_days must be > 0.")
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     _inside(r, when, "as_of")
     out = _recent_and_baseline(r, when, recent_days, baseline_days)
     out = out[out["baseline_visits"] >= min_baseline_visits].copy()
@@ -129,9 +130,9 @@ def churn_features(tx: pd.DataFrame, cutoff: Any) -> pd.DataFrame:
     1                    31.0          2      40.0
     2                    60.0          1       5.0
     """
-    when = _timestamp(cutoff, "cutoff")
-    _inside(_tx(tx), when, "cutoff")
-    r = _receipts(tx[tx["timestamp"] < when])
+    when = parse_as_of(cutoff, "cutoff")
+    _inside(checked_transactions(tx), when, "cutoff")
+    r = receipt_totals(tx[tx["timestamp"] < when])
     day = pd.Timedelta(days=1)
     g = r.groupby("customer_id")
     first, last = g["timestamp"].min(), g["timestamp"].max()
@@ -171,8 +172,8 @@ def churn_labels(tx: pd.DataFrame, cutoff: Any, horizon_days: int = 180) -> pd.S
     >>> churn_labels(tx, "2024-04-01", horizon_days=90).to_dict()
     {1: 0, 2: 1}
     """
-    when = _timestamp(cutoff, "cutoff")
-    tx = _tx(tx)
+    when = parse_as_of(cutoff, "cutoff")
+    tx = checked_transactions(tx)
     _inside(tx, when, "cutoff")
     stop = when + pd.Timedelta(days=horizon_days)
     last = tx["timestamp"].max()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import DataValidationError, check_choice
-from ._common import _PERIOD_FREQ, _receipts, _tx
+from ._common import _PERIOD_FREQ, checked_transactions, receipt_totals
 
 __all__ = ["cohort_retention", "repeat_and_retention"]
 
@@ -34,7 +34,7 @@ def cohort_retention(
     """
     check_choice("period", period, ["month", "quarter", "week"])
     freq = _PERIOD_FREQ[period]
-    tx = _tx(tx)
+    tx = checked_transactions(tx)
     p = tx["timestamp"].dt.to_period(freq)
     if join_dates is None:
         cohort = p.groupby(tx["customer_id"]).transform("min")
@@ -80,7 +80,7 @@ def repeat_and_retention(tx: pd.DataFrame, period: str = "month") -> pd.DataFram
     1 2024-02-01          2              0.0             0.5
     """
     check_choice("period", period, _PERIOD_FREQ)
-    r = _receipts(tx)
+    r = receipt_totals(tx)
     r["p"] = r["timestamp"].dt.to_period(_PERIOD_FREQ[period])
     visits = r.groupby(["p", "customer_id"]).size()
     full = pd.period_range(r["p"].min(), r["p"].max(), freq=_PERIOD_FREQ[period])

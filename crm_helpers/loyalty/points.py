@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..schema import DataValidationError, check_choice, require_columns
-from ._common import _KIND_ORDER, _PERIOD_FREQ, LEDGER_KINDS, _timestamp
+from ..timeframe import parse_as_of, period_start
+from ._common import _KIND_ORDER, _PERIOD_FREQ, LEDGER_KINDS
 
 __all__ = [
     "check_ledger",
@@ -90,7 +91,7 @@ def points_balances(ledger: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     """
     ledger = check_ledger(ledger)
     if as_of is not None:
-        ledger = ledger[ledger["timestamp"] < _timestamp(as_of, "as_of")]
+        ledger = ledger[ledger["timestamp"] < parse_as_of(as_of, "as_of")]
     wide = ledger.pivot_table(
         index="customer_id", columns="kind", values="points", aggfunc="sum", fill_value=0
     )
@@ -114,7 +115,7 @@ def points_by_period(ledger: pd.DataFrame, period: str = "month") -> pd.DataFram
     """
     check_choice("period", period, _PERIOD_FREQ)
     ledger = check_ledger(ledger)
-    p = ledger["timestamp"].dt.to_period(_PERIOD_FREQ[period]).dt.start_time
+    p = period_start(ledger["timestamp"], period)
     wide = ledger.assign(period=p).pivot_table(
         index="period", columns="kind", values="points", aggfunc="sum", fill_value=0
     )
@@ -183,7 +184,7 @@ def recompute_expiry(ledger: pd.DataFrame, expiry_days: int, end: Any) -> pd.Dat
     """
     if not isinstance(expiry_days, int | np.integer) or expiry_days <= 0:
         raise ValueError(f"expiry_days must be a whole number of days > 0; got {expiry_days!r}.")
-    end_ts = _timestamp(end, "end")
+    end_ts = parse_as_of(end, "end")
     ledger = check_ledger(ledger)
     ledger = ledger[ledger["kind"] != "expire"]
     life = pd.Timedelta(days=int(expiry_days)).value

@@ -9,7 +9,8 @@ import pandas as pd
 
 from .._catalogue import TIER_RULES
 from ..schema import require_columns
-from ._common import _receipts, _timestamp
+from ..timeframe import parse_as_of
+from ._common import receipt_totals
 
 __all__ = [
     "DEFAULT_TIERS",
@@ -121,8 +122,8 @@ def assign_tiers(
     1           1500.0       2  silver
     2              0.0       0   basic
     """
-    when = _timestamp(as_of, "as_of")
-    r = _receipts(tx)
+    when = parse_as_of(as_of, "as_of")
+    r = receipt_totals(tx)
     if len(r) and not (r["timestamp"] < when).any():
         first = r["timestamp"].min()
         raise ValueError(
@@ -170,7 +171,7 @@ def tier_migration(
     """
     a = assign_tiers(tx, start, tiers, window_days=window_days)
     b = assign_tiers(tx, end, tiers, window_days=window_days)
-    if _timestamp(end, "end") <= _timestamp(start, "start"):
+    if parse_as_of(end, "end") <= parse_as_of(start, "start"):
         raise ValueError(f"end ({end}) must be after start ({start}).")
     both = pd.DataFrame({"from": a["tier"], "to": b["tier"].reindex(a.index)})
     m = pd.crosstab(both["from"], both["to"], dropna=False)

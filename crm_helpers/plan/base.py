@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_helpers import _catalogue as cat
 from crm_helpers import segment
 from crm_helpers.plan._common import _TX
 from crm_helpers.schema import DataValidationError, require_columns
@@ -21,33 +22,6 @@ __all__ = [
     "customer_list",
 ]
 
-_CARD_FIELDS = [
-    ("card_number", "会员卡号", "string (16 digits, Luhn check digit)", "card_number",
-     "identifies the member at the till and online; printed on the card"),
-    ("customer_id", "会员编号", "integer", "customer_id", "the key that joins receipts to the member"),
-    ("name", "姓名", "string", "name", "personal greeting, service"),
-    ("gender", "性别", "category", "gender", "profiling, assortment"),
-    ("birth_year", "出生年份", "integer", "birth_year", "age group, birthday offers"),
-    ("phone", "手机号", "string", "phone", "SMS / app contact; identification without the card"),
-    ("email", "电子邮箱", "string", "email", "e-mail campaigns"),
-    ("city", "城市", "category", "city / city_zh", "store network, regional offers"),
-    ("region", "区域", "category", "region", "regional structure of the base"),
-    ("income_band", "月收入", "category", "income_band", "value potential, price level"),
-    ("join_date", "入会日期", "datetime", "join_date", "tenure, welcome programme, lifecycle"),
-    ("acquisition_channel", "入会渠道", "category", "acquisition_channel",
-     "which acquisition channels bring good members"),
-    ("consent", "营销授权", "boolean", "asked at sign-up (not simulated)",
-     "permission to contact: required before any campaign (PIPL 个人信息保护法)"),
-]  # fmt: skip
-
-
-_CARD_PURPOSE_ZH = {
-    "card_number": "在门店和线上识别会员, 印在卡面上", "customer_id": "把小票与会员连接起来的编号",
-    "name": "个性化称呼与服务", "gender": "顾客画像、商品组合", "birth_year": "年龄分组、生日优惠",
-    "phone": "短信/APP联系; 无卡时识别会员", "email": "电子邮件营销", "city": "门店网络、区域优惠",
-    "region": "会员的区域结构", "income_band": "价值潜力、价格档次", "join_date": "会龄、欢迎计划、生命周期",
-    "acquisition_channel": "判断哪些入会渠道带来好会员", "consent": "联系许可: 任何营销活动之前必须取得 (个人信息保护法)",
-}  # fmt: skip
 _TYPE_ZH = {"string": "文本", "integer": "整数", "category": "类别", "datetime": "日期",
             "boolean": "是/否"}  # fmt: skip
 
@@ -63,9 +37,9 @@ def membership_card_design() -> pd.DataFrame:
     >>> card.loc[0, ["field", "name_zh"]].tolist()
     ['card_number', '会员卡号']
     """
-    out = pd.DataFrame(_CARD_FIELDS, columns=["field", "name_zh", "type", "source", "purpose"])
-    out["type_zh"] = out["type"].str.split().str[0].map(_TYPE_ZH)
-    out["purpose_zh"] = out["field"].map(_CARD_PURPOSE_ZH)
+    columns = ["field", "name_zh", "type", "source", "purpose", "purpose_zh"]
+    out = pd.DataFrame(cat.MEMBERSHIP_CARD_FIELDS, columns=columns)
+    out.insert(5, "type_zh", out["type"].str.split().str[0].map(_TYPE_ZH))
     return out
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_helpers import _catalogue as cat
 from crm_helpers import kpi, segment
 from crm_helpers.plan._common import _TX
 from crm_helpers.schema import require_columns
+from crm_helpers.timeframe import analysis_date
 
 __all__ = ["value_groups", "class_profiles", "customer_file_design", "customer_file"]
 
@@ -104,42 +106,6 @@ def class_profiles(
     return out
 
 
-_FILE_FIELDS = [
-    ("customer_id", "会员编号", "basic 基本信息", "member table", "the key"),
-    ("name", "姓名", "basic 基本信息", "member table", "service, greeting"),
-    ("gender", "性别", "basic 基本信息", "member table", "profile"),
-    ("age", "年龄", "basic 基本信息", "reference year − birth_year", "life stage"),
-    ("city_zh", "城市", "basic 基本信息", "member table", "regional plans"),
-    ("region", "区域", "basic 基本信息", "member table", "regional plans"),
-    ("join_date", "入会日期", "basic 基本信息", "member table", "tenure"),
-    ("first_purchase", "首次购买", "behaviour 行为", "earliest receipt", "lifecycle"),
-    ("last_purchase", "最近购买", "behaviour 行为", "latest receipt", "recency, churn risk"),
-    ("recency_days", "距最近购买天数", "behaviour 行为", "as_of − last purchase", "R of RFM"),
-    ("frequency", "购买次数", "behaviour 行为", "number of receipts", "F of RFM"),
-    ("monetary", "消费金额", "value 价值", "sum of receipts", "M of RFM"),
-    ("avg_basket", "客单价", "value 价值", "monetary ÷ frequency", "up-selling potential"),
-    ("value_decile", "价值十分位", "value 价值", "sales decile (1 = top 10 %)", "priority"),
-    ("top_category", "偏好品类", "preference 偏好", "category with the largest spend",
-     "offers, cross-selling"),
-    ("n_categories", "购买品类数", "preference 偏好", "distinct categories bought",
-     "breadth, cross-selling"),
-    ("stage", "生命周期阶段", "lifecycle 生命周期", "crm.kpi.lifecycle_stage",
-     "which strategy applies"),
-    ("customer_class", "客户类别", "class 分类", "value quintile (1 = top 20 %)",
-     "service level, contact cadence"),
-]  # fmt: skip
-
-
-_FILE_PURPOSE_ZH = {
-    "customer_id": "主键", "name": "服务与称呼", "gender": "顾客画像", "age": "人生阶段",
-    "city_zh": "区域计划", "region": "区域计划", "join_date": "会龄", "first_purchase": "生命周期",
-    "last_purchase": "最近购买、流失风险", "recency_days": "RFM中的R", "frequency": "RFM中的F",
-    "monetary": "RFM中的M", "avg_basket": "向上销售潜力", "value_decile": "优先级",
-    "top_category": "个性化优惠、交叉销售", "n_categories": "购买广度、交叉销售",
-    "stage": "适用哪种策略", "customer_class": "服务等级、联系频率",
-}  # fmt: skip
-
-
 def customer_file_design() -> pd.DataFrame:
     """The customer file (客户档案) design as data: ``field``, ``name_zh``, ``group`` (basic,
     behaviour, value, preference, lifecycle, class), ``derivation``, ``purpose``, and in
@@ -149,9 +115,9 @@ def customer_file_design() -> pd.DataFrame:
     >>> customer_file_design()["group"].str.split().str[0].unique().tolist()
     ['basic', 'behaviour', 'value', 'preference', 'lifecycle', 'class']
     """
-    out = pd.DataFrame(_FILE_FIELDS, columns=["field", "name_zh", "group", "derivation", "purpose"])
-    out["group_zh"] = out["group"].str.split().str[-1]
-    out["purpose_zh"] = out["field"].map(_FILE_PURPOSE_ZH)
+    columns = ["field", "name_zh", "group", "derivation", "purpose", "purpose_zh"]
+    out = pd.DataFrame(cat.CUSTOMER_FILE_FIELDS, columns=columns)
+    out.insert(5, "group_zh", out["group"].str.split().str[-1])
     return out
 
 
@@ -190,11 +156,7 @@ def customer_file(
     1            2       1.0   new               2
     """
     require_columns(tx, _TX, "transactions")
-    moment = (
-        pd.Timestamp(as_of)
-        if as_of is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    moment = analysis_date(tx, as_of)
     summary = segment.customer_summary(tx, moment)
     decile = value_groups(tx, 10)
     summary["value_decile"] = summary["customer_id"].map(decile).astype("int64")

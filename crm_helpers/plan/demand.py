@@ -11,6 +11,7 @@ import pandas as pd
 from crm_helpers import segment
 from crm_helpers.plan._common import _TX
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import analysis_date
 
 __all__ = ["best_sellers", "latent_demand", "opinion_leaders", "future_demand"]
 
@@ -76,11 +77,7 @@ def best_sellers(
 
 
 def _window(tx: pd.DataFrame, days: float, end: pd.Timestamp | None) -> tuple[pd.Timestamp, ...]:
-    end = (
-        pd.Timestamp(end)
-        if end is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    end = analysis_date(tx, end)
     return end - pd.Timedelta(days=2 * days), end - pd.Timedelta(days=days), end
 
 

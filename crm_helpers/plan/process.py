@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ import pandas as pd
 from crm_helpers import segment
 from crm_helpers.plan._common import _TX
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import analysis_date
 
 __all__ = [
     "campaign_features",
@@ -45,11 +47,7 @@ def campaign_features(
     """
     require_columns(tx, _TX, "transactions")
     rfm = segment.rfm(tx, as_of).set_index("customer_id")
-    moment = (
-        pd.Timestamp(as_of)
-        if as_of is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    moment = analysis_date(tx, as_of)
     out = rfm[["recency_days", "frequency", "monetary", "avg_basket"]].copy()
     out["tenure_days"] = (moment - rfm["first_purchase"]).dt.days
     out["visits_per_week"] = out["frequency"] / np.maximum(out["tenure_days"] / 7, 1.0)
@@ -170,93 +168,28 @@ def run_round(
 ) -> CampaignRound:
     """Run one round of the CRM process (知识发现 → 目标与营销计划 → 客户互动 → 分析与改进).
 
-    * **Round 1** (``previous=None``): knowledge discovery is the RFM score; the plan
-      contacts the ``budget`` customers with the highest ``rfm_score`` (ties: most recent
-      ``recency_days``, then ``customer_id``), except that ``explore_share`` of the budget goes
-      to a random sample of the others — a test cell (测试组) from which the next round can
-      learn what the rule misses. ``priority`` (optional, boolean by ``customer_id``, e.g.
-      the focus classes found in the cube) puts its customers first, before the RFM score.
-    * **Round 2** (``previous`` given): a scikit-learn logistic regression (on
-      standardised, log-transformed ``model_features``, by default the RFM score, the
-      share of lines bought on promotion and the receipts of the last 90 days) is fitted
-      on the previous round's contacts and their responses, scores every customer, and
-      the ``budget`` best-scored are contacted. Few features on purpose: a round of a few
-      hundred contacts brings a few dozen responses, too few to fit many coefficients.
+    * **Round 1**: the ``budget`` best by ``rfm_score`` (ties: ``recency_days``, id), with
+      ``priority`` (boolean by id) first and ``explore_share`` to a random test cell (测试组).
+    * **Round 2** (``previous`` given): the ``budget`` best by a logistic regression on the
+      log-standardised ``model_features``, fitted on the previous round's contacts.
 
-    Customer interaction is simulated: each contacted customer responds with their true
-    probability ``p_true`` (:func:`response_probability`), drawn with
-    ``numpy.random.default_rng(seed + round_no)``, so a round is deterministic for a seed.
-    The summary reports both realised responses and **expected** (truth-based) ones;
-    compare rounds on the expected ones, which carry no draw noise.
+    Contacted customers respond with probability ``p_true`` (``default_rng(seed + round_no)``);
+    compare rounds on the summary's **expected** responses (no draw noise).
 
-    >>> f = pd.DataFrame({"recency_days": [1, 50, 300, 5], "frequency": [9, 3, 1, 6],
-    ...     "monetary": [90.0, 30, 5, 60], "avg_basket": [10.0] * 4, "tenure_days": [400] * 4,
-    ...     "recent_receipts": [3, 0, 0, 2], "promo_share": [0.1, 0.5, 0.0, 0.2],
-    ...     "rfm_score": [15, 9, 3, 12]}, index=[1, 2, 3, 4])
+    >>> f = pd.DataFrame({"recency_days": [1, 50, 300, 5], "recent_receipts": [3, 0, 0, 2],
+    ...     "promo_share": [0.1, 0.5, 0.0, 0.2], "rfm_score": [15, 9, 3, 12],
+    ...     "monetary": [90.0, 30, 5, 60]}, index=[1, 2, 3, 4])
     >>> r1 = run_round(f, pd.Series([0.2, 0.5, 0.0, 0.1], index=[1, 2, 3, 4]), budget=2, explore_share=0)
     >>> r1.targets["customer_id"].tolist()
     [1, 4]
     """
-    if not 0 < budget <= len(features):
-        raise ValueError(
-            f"budget must be between 1 and the number of customers ({len(features)}); got {budget}."
-        )
-    if not 0 <= explore_share < 1:
-        raise ValueError(f"explore_share must be in [0, 1); got {explore_share}.")
-    require_columns(features, ["rfm_score", *model_features], "features")
+    p = _check_round(features, p_true, budget, explore_share, model_features)
     rng = np.random.default_rng(seed + round_no)
-    p = p_true.reindex(features.index)
-    if p.isna().any():
-        raise DataValidationError(
-            f"p_true has no probability for customer_id {p.index[p.isna()][0]!r}."
-        )
-    model = None
-    learned = pd.DataFrame()
+    model, learned = None, pd.DataFrame()
     if previous is None:
-        first = (
-            priority.reindex(features.index, fill_value=False).astype(bool)
-            if priority is not None
-            else False
-        )
-        order = features.assign(_id=features.index, _first=first).sort_values(
-            ["_first", "rfm_score", "recency_days", "_id"], ascending=[False, False, True, True]
-        )
-        n_explore = int(round(explore_share * budget))
-        chosen = list(order.index[: budget - n_explore])
-        rest = order.index[budget - n_explore :]
-        chosen += list(rng.choice(rest, size=n_explore, replace=False)) if n_explore else []
-        score = features["rfm_score"].astype("float64")
-        rule = (
-            f"top {budget - n_explore} by RFM score (R+F+M) plus a random test cell of {n_explore}"
-        )
+        chosen, score, rule = _rule_plan(features, budget, explore_share, priority, rng)
     else:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import FunctionTransformer, StandardScaler
-
-        hist = previous.targets
-        y = hist["responded"].to_numpy()
-        if y.min() == y.max():
-            raise DataValidationError(
-                "The previous round's responses are all the same: there is nothing to learn; "
-                "raise the budget or the explore share."
-            )
-        cols = list(model_features)
-        model = make_pipeline(
-            FunctionTransformer(np.log1p), StandardScaler(), LogisticRegression(C=C)
-        )
-        model.fit(features.loc[hist["customer_id"], cols].clip(lower=0), y)
-        score = pd.Series(
-            model.predict_proba(features[cols].clip(lower=0))[:, 1], index=features.index
-        )
-        coef = model[-1].coef_[0]
-        learned = pd.DataFrame({"feature": cols, "coefficient": coef}).sort_values(
-            "coefficient", key=np.abs, ascending=False, ignore_index=True
-        )
-        order = pd.DataFrame({"score": score, "_id": features.index}).sort_values(
-            ["score", "_id"], ascending=[False, True]
-        )
-        chosen = list(order.index[:budget])
+        chosen, score, model, learned = _model_plan(features, previous, budget, model_features, C)
         rule = f"top {budget} by a logistic regression fitted on round {round_no - 1}'s responses"
     targets = pd.DataFrame(
         {
@@ -268,6 +201,85 @@ def run_round(
     targets["responded"] = rng.random(len(targets)) < targets["p_true"].to_numpy()
     summary = _summary(targets, features, cost_per_contact, margin_per_response)
     return CampaignRound(f"round {round_no}", rule, targets, summary, model, learned)
+
+
+def _check_round(
+    features: pd.DataFrame,
+    p_true: pd.Series,
+    budget: int,
+    explore_share: float,
+    model_features: Sequence[str],
+) -> pd.Series:
+    """The checked inputs of a round; returns ``p_true`` aligned with ``features``."""
+    if not 0 < budget <= len(features):
+        raise ValueError(
+            f"budget must be between 1 and the number of customers ({len(features)}); got {budget}."
+        )
+    if not 0 <= explore_share < 1:
+        raise ValueError(f"explore_share must be in [0, 1); got {explore_share}.")
+    require_columns(features, ["rfm_score", *model_features], "features")
+    p = p_true.reindex(features.index)
+    if p.isna().any():
+        raise DataValidationError(
+            f"p_true has no probability for customer_id {p.index[p.isna()][0]!r}."
+        )
+    return p
+
+
+def _rule_plan(
+    features: pd.DataFrame,
+    budget: int,
+    explore_share: float,
+    priority: pd.Series | None,
+    rng: np.random.Generator,
+) -> tuple[list, pd.Series, str]:
+    """Round 1's plan: priority first, then the RFM score, plus a random test cell."""
+    first = (
+        priority.reindex(features.index, fill_value=False).astype(bool)
+        if priority is not None
+        else False
+    )
+    order = features.assign(_id=features.index, _first=first).sort_values(
+        ["_first", "rfm_score", "recency_days", "_id"], ascending=[False, False, True, True]
+    )
+    n_explore = int(round(explore_share * budget))
+    chosen = list(order.index[: budget - n_explore])
+    rest = order.index[budget - n_explore :]
+    chosen += list(rng.choice(rest, size=n_explore, replace=False)) if n_explore else []
+    rule = f"top {budget - n_explore} by RFM score (R+F+M) plus a random test cell of {n_explore}"
+    return chosen, features["rfm_score"].astype("float64"), rule
+
+
+def _model_plan(
+    features: pd.DataFrame,
+    previous: CampaignRound,
+    budget: int,
+    model_features: Sequence[str],
+    C: float,
+) -> tuple[list, pd.Series, Any, pd.DataFrame]:
+    """Round 2's plan: a logistic regression fitted on the previous round's responses."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    hist = previous.targets
+    y = hist["responded"].to_numpy()
+    if y.min() == y.max():
+        raise DataValidationError(
+            "The previous round's responses are all the same: there is nothing to learn; "
+            "raise the budget or the explore share."
+        )
+    cols = list(model_features)
+    model = make_pipeline(FunctionTransformer(np.log1p), StandardScaler(), LogisticRegression(C=C))
+    model.fit(features.loc[hist["customer_id"], cols].clip(lower=0), y)
+    score = pd.Series(model.predict_proba(features[cols].clip(lower=0))[:, 1], index=features.index)
+    learned = pd.DataFrame({"feature": cols, "coefficient": model[-1].coef_[0]}).sort_values(
+        "coefficient", key=np.abs, ascending=False, ignore_index=True
+    )
+    order = pd.DataFrame({"score": score, "_id": features.index}).sort_values(
+        ["score", "_id"], ascending=[False, True]
+    )
+    return list(order.index[:budget]), score, model, learned
 
 
 def random_round(

@@ -10,6 +10,7 @@ import pandas as pd
 
 from crm_helpers import plan
 from crm_helpers.schema import DataValidationError
+from crm_helpers.timeframe import analysis_date
 
 __all__ = ["PlanContext", "prepare", "PROFILE_FIELDS"]
 
@@ -121,11 +122,7 @@ def prepare(
     tx = plan.with_products(tx, products)
     if tx.empty:
         raise DataValidationError("The transactions table is empty: there is nothing to report.")
-    moment = (
-        pd.Timestamp(as_of)
-        if as_of is not None
-        else tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    )
+    moment = analysis_date(tx, as_of)
     prof = {k: (profile or {}).get(k) or preset.get(k, "") for k in PROFILE_FIELDS}
     ctx = PlanContext(tx=tx, members=members, truth=truth, as_of=moment, preset=preset, profile=prof,
                       assignments=_assignments(preset, students, topics), **choices)  # fmt: skip

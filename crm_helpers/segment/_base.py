@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -17,20 +16,6 @@ _DAY_NS = 86_400 * 10**9
 _MONTH_DAYS = 365.25 / 12
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _as_timestamp(value: object, name: str) -> pd.Timestamp:
-    if isinstance(value, bool) or not isinstance(
-        value, str | datetime | pd.Timestamp | np.datetime64
-    ):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date; got a missing value.")
-    return ts.tz_localize(None) if ts.tz is not None else ts
 
 
 def _narrow(
@@ -71,24 +56,6 @@ def _narrow(
                 "against the sales."
             )
     return narrow
-
-
-def _default_as_of(narrow: pd.DataFrame) -> pd.Timestamp:
-    """Midnight after the last purchase day."""
-    return narrow["timestamp"].max().normalize() + pd.Timedelta(days=1)
-
-
-def _resolve_as_of(narrow: pd.DataFrame, as_of: object) -> pd.Timestamp:
-    if as_of is None:
-        return _default_as_of(narrow)
-    moment = _as_timestamp(as_of, "as_of")
-    first = narrow["timestamp"].min()
-    if moment < first:
-        raise ValueError(
-            f"as_of ({moment}) is before the first purchase in the table ({first}): "
-            "no customer has bought yet. Choose a date within or after the data."
-        )
-    return moment
 
 
 def _positive(name: str, value: float | None, *, allow_zero: bool = False) -> None:

@@ -7,12 +7,12 @@ import pandas as pd
 
 from crm_helpers import _catalogue as cat
 from crm_helpers.schema import require_columns
+from crm_helpers.timeframe import analysis_date
 
 from ._base import (
     _MONTH_DAYS,
     _narrow,
     _positive,
-    _resolve_as_of,
 )
 from .rfm_analysis import customer_summary
 
@@ -123,58 +123,30 @@ def svcd_classes(
 ) -> pd.DataFrame:
     """SVCD: Star, Volcano, Cow and Dog (明星、火山、奶牛、小狗) on purchase amount × frequency.
 
-    Over the ``window_days`` before ``as_of`` (or from the first day of the data, if that is
-    later), each buyer's **amount** is the average value of a purchase and the
-    **frequency** the purchases per month (a month = 365.25/12 days).
+    Over the ``window_days`` before ``as_of`` (from the first day of the data at the
+    earliest), a buyer's **amount** is the average purchase and the **frequency** the
+    purchases per month (365.25/12 days). Star: both at or above their threshold; Volcano:
+    amount only (big, rare purchases); Cow: frequency only (small, steady); Dog: neither.
+    ``amount_threshold`` defaults to the buyers' median amount (any currency; the course's
+    chart marks 100 and 300 yuan); ``frequency_threshold`` to once a quarter (1/3).
 
-    ============  =================================  ===================================
-    class         amount ≥ threshold?                frequency ≥ threshold?
-    ============  =================================  ===================================
-    Star          yes                                yes
-    Volcano       yes (big, rare purchases)          no
-    Cow           no (small, steady purchases)       yes
-    Dog           no                                 no
-    ============  =================================  ===================================
-
-    Parameters
-    ----------
-    amount_threshold:
-        In the data's currency. Default: the median of the buyers' average purchase, so the
-        split suits any currency (the course's chart marks 100 and 300 yuan).
-    frequency_threshold:
-        Purchases per month. Default once a quarter (1/3); the course's chart also marks
-        once a month (1.0).
-    window_days:
-        The look-back window in days.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``purchases``, ``amount``, ``frequency``, ``svcd`` (categorical
-        Star, Volcano, Cow, Dog), ``svcd_zh``, ``contacts_per_month`` and ``cadence``
-        (:data:`SVCD_CADENCE`); only customers who bought in the window. The thresholds
-        used are in ``.attrs``.
+    Returns, for the window's buyers, ``purchases``, ``amount``, ``frequency``, ``svcd``,
+    ``svcd_zh``, ``contacts_per_month``, ``cadence`` (:data:`SVCD_CADENCE`); ``.attrs``.
 
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2, 3, 3], "receipt_id": [1, 2, 3, 4, 5, 6],
     ...     "timestamp": pd.to_datetime(["2024-01-05", "2024-05-05", "2024-09-05", "2024-06-01",
     ...                                  "2024-03-01", "2024-11-01"]),
     ...     "amount": [300.0, 300.0, 300.0, 500.0, 20.0, 40.0]})
-    >>> svcd_classes(tx, amount_threshold=100, frequency_threshold=0.2, as_of="2025-01-01")[
-    ...     ["customer_id", "purchases", "svcd"]]
-       customer_id  purchases     svcd
-    0            1          3     Star
-    1            2          1  Volcano
-    2            3          2      Dog
+    >>> out = svcd_classes(tx, amount_threshold=100, frequency_threshold=0.2, as_of="2025-01-01")
+    >>> dict(zip(out["customer_id"], out["svcd"].astype(str)))
+    {1: 'Star', 2: 'Volcano', 3: 'Dog'}
     """
     _positive("amount_threshold", amount_threshold, allow_zero=True)
     _positive("frequency_threshold", frequency_threshold, allow_zero=True)
     _positive("window_days", window_days)
     narrow = _narrow(tx, allow_returns=allow_returns)
-    moment = _resolve_as_of(narrow, as_of)
-    start = max(moment - pd.Timedelta(days=window_days), narrow["timestamp"].min())
-    in_window = narrow[narrow["timestamp"] >= start]
-    if len(in_window) == 0:
-        raise ValueError(f"No purchase in the {window_days}-day window before as_of ({moment}).")
+    moment = analysis_date(narrow, as_of)
+    start, in_window = _window(narrow, moment, window_days)
     summary = customer_summary(in_window, moment, allow_returns=allow_returns)
     months = max((moment - start) / pd.Timedelta(days=_MONTH_DAYS), 1e-9)
     out = pd.DataFrame(
@@ -188,6 +160,17 @@ def svcd_classes(
     out = classify_svcd(out, amount_threshold, frequency_threshold)
     out.attrs["months"] = months
     return out
+
+
+def _window(
+    narrow: pd.DataFrame, moment: pd.Timestamp, window_days: float
+) -> tuple[pd.Timestamp, pd.DataFrame]:
+    """The window's start (not before the data's first purchase) and its purchases."""
+    start = max(moment - pd.Timedelta(days=window_days), narrow["timestamp"].min())
+    in_window = narrow[narrow["timestamp"] >= start]
+    if len(in_window) == 0:
+        raise ValueError(f"No purchase in the {window_days}-day window before as_of ({moment}).")
+    return start, in_window
 
 
 def classify_svcd(

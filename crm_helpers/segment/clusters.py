@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import analysis_date
 
 from ._base import (
     _MONTH_DAYS,
     _narrow,
-    _resolve_as_of,
 )
 from .matrix import category_mix
 from .rfm_analysis import customer_summary
@@ -57,7 +57,7 @@ def clustering_features(
     2                    0.000           1.609            15           15     0.000
     """
     summary = customer_summary(tx, as_of, allow_returns=allow_returns).set_index("customer_id")
-    moment = _resolve_as_of(_narrow(tx, allow_returns=allow_returns), as_of)
+    moment = analysis_date(_narrow(tx, allow_returns=allow_returns), as_of)
     feats = pd.DataFrame(index=summary.index)
     feats["log_frequency"] = np.log(summary["frequency"])
     feats["log_avg_basket"] = np.log(summary["avg_basket"].clip(lower=1e-9))

@@ -20,8 +20,9 @@ import pandas as pd
 from crm_helpers import _catalogue as cat
 from crm_helpers._duck import query as _query
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import parse_as_of
 
-from ._base import _as_timestamp, _narrow, _positive
+from ._base import _narrow, _positive
 
 __all__ = [
     "PYRAMID_ZONES",
@@ -316,7 +317,7 @@ def _migration(
     allow_returns: bool,
     zones: Sequence[tuple[str, float, str]],
 ) -> pd.DataFrame:
-    moment = _as_timestamp(split, "split")
+    moment = parse_as_of(split, "split")
     require_columns(tx, ["timestamp"], "transactions")
     before, after = tx[tx["timestamp"] < moment], tx[tx["timestamp"] >= moment]
     if len(before) == 0 or len(after) == 0:

@@ -9,12 +9,12 @@ import pandas as pd
 
 from crm_helpers._duck import query as _query
 from crm_helpers.schema import require_columns
+from crm_helpers.timeframe import analysis_date
 
 from ._base import (
     _DAY_NS,
     _narrow,
     _positive,
-    _resolve_as_of,
 )
 
 # --------------------------------------------------------------------------- constants
@@ -117,7 +117,7 @@ def customer_summary(
     1            2          1       5.0             6
     """
     narrow = _narrow(tx, allow_returns=allow_returns)
-    moment = _resolve_as_of(narrow, as_of)
+    moment = analysis_date(narrow, as_of)
     now = moment.as_unit("ns").value
     raw = _query(_SUMMARY_SQL, {"tx": narrow}, {"as_of": now})
     last = raw["last_ns"].to_numpy(dtype="int64")

@@ -72,6 +72,7 @@ from ._retailer import (  # noqa: F401
     Retailer,
     TableResult,
     _load_extensions,
+    register_parts,
     register_table,
     registered_tables,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "Retailer",
     "simulate_retailer",
     "register_table",
+    "register_parts",
     "registered_tables",
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -156,6 +156,33 @@ def register_table(
         return func
 
     return deco
+
+
+def register_parts(
+    simulate: Callable[[Retailer], Mapping[str, pd.DataFrame]], parts: Mapping[str, str | None]
+) -> None:
+    """Register several extra tables that are parts of one simulation: ``parts`` maps each
+    table's name in ``simulate(shop)``'s result to its truth table's name (``None``: none).
+    ``simulate`` is called once per table asked for (cache it if it is slow).
+
+    >>> from crm_helpers.simulate import simulate_retailer
+    >>> def _halves(shop):
+    ...     ids = shop.customers["customer_id"]
+    ...     return {"odd": ids[ids % 2 == 1].to_frame(), "even": ids[ids % 2 == 0].to_frame(),
+    ...             "rule": pd.DataFrame({"parameter": ["mod"], "value": [2]})}
+    >>> register_parts(_halves, {"odd": "rule", "even": None})
+    >>> shop = simulate_retailer(n_customers=200, seed=3).with_tables("odd", "even")
+    >>> len(shop.odd) + len(shop.even) == len(shop.customers)
+    True
+    >>> _ = _EXTENSIONS.pop("odd"), _EXTENSIONS.pop("even")
+    """
+    for table, truth in parts.items():
+
+        def part(shop: Retailer, rng: np.random.Generator, table=table, truth=truth) -> TableResult:
+            sim = simulate(shop)
+            return sim[table] if truth is None else (sim[table], sim[truth])
+
+        register_table(table)(part)
 
 
 def registered_tables() -> list[str]:

@@ -27,6 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from crm_helpers.schema import PERIODS, check_choice, require_columns
+from crm_helpers.timeframe import period_start
 from crm_helpers.widgets.base import LiveView, format_table, has_widget_frontend
 
 __all__ = [
@@ -152,9 +153,19 @@ def dashboard_summary(
         raise ValueError(f"top_n must be a positive integer; got {top_n!r}.")
     require_columns(table, ["customer_id", "receipt_id", "sku", "timestamp", "amount"], "dashboard")
     cut = apply_filters(table, filters)
+    return {
+        "kpis": _kpis(cut),
+        "sales_over_time": _sales_over_time(cut, period),
+        "category_mix": _category_mix(cut),
+        "top_products": _top_products(cut, top_n),
+        "segment_counts": _segment_counts(cut),
+    }
+
+
+def _kpis(cut: pd.DataFrame) -> pd.DataFrame:
     sales = float(cut["amount"].sum())
     receipts = int(cut["receipt_id"].nunique())
-    kpis = pd.DataFrame(
+    return pd.DataFrame(
         {
             "sales": [sales],
             "receipts": [receipts],
@@ -163,25 +174,34 @@ def dashboard_summary(
             "lines": [len(cut)],
         }
     )
-    start = cut["timestamp"].dt.to_period(PERIODS[period]).dt.start_time
-    over_time = (
-        cut.assign(period=start)
+
+
+def _sales_over_time(cut: pd.DataFrame, period: str) -> pd.DataFrame:
+    return (
+        cut.assign(period=period_start(cut["timestamp"], period))
         .groupby("period")
         .agg(sales=("amount", "sum"), receipts=("receipt_id", "nunique"))
         .reset_index()
     )
+
+
+def _category_mix(cut: pd.DataFrame) -> pd.DataFrame:
+    sales = float(cut["amount"].sum())
     by = "category" if "category" in cut else "sku"
     mix = cut.groupby(by, observed=True)["amount"].sum().sort_values(ascending=False)
-    category_mix = pd.DataFrame(
+    return pd.DataFrame(
         {
             by: mix.index.astype(str),
             "sales": mix.to_numpy(),
             "share": (mix / sales).to_numpy() if sales else 0.0,
         }
     )
+
+
+def _top_products(cut: pd.DataFrame, top_n: int) -> pd.DataFrame:
     keys = ["sku"] + (["product"] if "product" in cut else [])
     qty = "quantity" if "quantity" in cut else "amount"
-    top = (
+    return (
         cut.assign(sku=cut["sku"].astype(str))
         .groupby(keys, observed=True, dropna=False)
         .agg(sales=("amount", "sum"), quantity=(qty, "sum" if qty == "quantity" else "size"))
@@ -190,28 +210,22 @@ def dashboard_summary(
         .head(top_n)
         .reset_index(drop=True)
     )
-    if "segment" in cut:
-        seg = (
-            cut.groupby("segment", observed=True)
-            .agg(customers=("customer_id", "nunique"), sales=("amount", "sum"))
-            .reset_index()
-            .assign(segment=lambda d: d["segment"].astype(str))
-        )
-    else:
-        seg = pd.DataFrame({"segment": [], "customers": [], "sales": []})
-    return {
-        "kpis": kpis,
-        "sales_over_time": over_time,
-        "category_mix": category_mix,
-        "top_products": top,
-        "segment_counts": seg,
-    }
+
+
+def _segment_counts(cut: pd.DataFrame) -> pd.DataFrame:
+    if "segment" not in cut:
+        return pd.DataFrame({"segment": [], "customers": [], "sales": []})
+    return (
+        cut.groupby("segment", observed=True)
+        .agg(customers=("customer_id", "nunique"), sales=("amount", "sum"))
+        .reset_index()
+        .assign(segment=lambda d: d["segment"].astype(str))
+    )
 
 
 def plot_dashboard(summary: Mapping[str, pd.DataFrame], *, title: str = "") -> Figure:
-    """A static 2 × 2 figure of a :func:`dashboard_summary`: sales over time, the
-    category mix, the top products and the customers per segment. Returns the figure
-    (no ``plt.show()``).
+    """A static 2 × 2 figure of a :func:`dashboard_summary` (sales over time, category mix,
+    top products, customers per segment); returns the figure, no ``plt.show()``.
 
     >>> t = pd.DataFrame({"customer_id": [1], "receipt_id": [1], "sku": ["a"],
     ...     "timestamp": pd.to_datetime(["2024-01-05"]), "amount": [5.0]})

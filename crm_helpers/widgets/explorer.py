@@ -94,7 +94,12 @@ def explorer_summary(
         return sg.segment_summary(classes.assign(value=monthly), "svcd", "value").rename(
             columns={"svcd": "segment"}
         )
-    model = sg.CustomerClusters(int(params["k"]), random_state=0, n_init=4).fit(data)
+    return _kmeans_summary(data, int(params["k"]), value)
+
+
+def _kmeans_summary(data: pd.DataFrame, k: int, value: pd.Series | None) -> pd.DataFrame:
+    """The k-means explorer's table: one row per cluster, with its value if given."""
+    model = sg.CustomerClusters(k, random_state=0, n_init=4).fit(data)
     prof = model.profiles_
     out = pd.DataFrame(
         {
