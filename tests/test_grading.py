@@ -190,30 +190,26 @@ def batch(released: Path, tmp_path_factory):
     }
 
 
-A1, A2, A3, A4, A5 = AUTO
+A1, A2, A3, A4, A5, A7, A8, A9 = AUTO
 EXPECTED = {
     # student: (total autograded points, exercises with 0 points, flags that must be present)
     "correct": (FULL, [], []),
-    "partial": (_minus(A1, A3), [A1, A3], []),
-    "loop": (_minus(A3), [A3], ["timeout"]),
-    "exit_call": (_minus(A2), [A2], []),
-    "os_exit": (_minus(A4), [A4], ["kernel_died"]),
-    "sigkill": (_minus(A2), [A2], []),  # in the sandbox the kernel is init: SIGKILL is ignored
-    "edited_tests": (_minus(A2), [A2], []),
+    "partial": (_minus(A1, A2, A3), [A1, A2, A3], []),  # A4's deleted check still scores
+    # exit(), SIGKILL (the kernel is init of its pid namespace: ignored there), a loop,
+    # os._exit, and a function that ends the kernel when the grader calls it
+    "crashes": (_minus(A1, A2, A3, A4, A8), [A1, A2, A3, A4, A8], ["timeout", "kernel_died"]),
+    "limits": (_minus(A1, A3), [A1, A3], []),  # the tree limits attack (A1), a memory bomb
     "tricks": (0, AUTO, []),
-    "transformer": (0, AUTO, []),
     "snoops": (_minus(A1), [A1], []),
-    "flood": (FULL, [], ["output_truncated"]),
-    "memory_bomb": (_minus(A3), [A3], []),
-    "tree_limits": (_minus(A1), [A1], []),  # its answer is the attack (the kernel may die)
     "persist": (FULL, [], []),
+    "_leaks": (FULL, [], ["output_truncated"]),
     "renamed": (FULL, [], ["renamed"]),
     "blank_beside": (FULL, [], ["several_notebooks:01_overview.ipynb"]),
-    "reseed_tricks": (_minus(A1, A5), [A1, A5], [f"hardcoded:{A1}", f"hardcoded:{A5}"]),
-    "exit_on_reseed": (_minus(A1, A2), [A1, A2], [f"reseed_kernel_died:{A1}"]),
-    "print_in": (FULL, [], []),
-    "feedback_link": (FULL, [], []),
-    "_HYPERLINK": (FULL, [], []),
+    "reseed_tricks": (
+        _minus(A1, A2, A5, A7),
+        [A1, A2, A5, A7],
+        [f"hardcoded:{A1}", f"hardcoded:{A5}", f"reseed_kernel_died:{A2}"],
+    ),
     "symlink_file": (0, AUTO, ["no_valid_notebook"]),
     "symlink_dir": (0, AUTO, ["no_valid_notebook", "symlink_refused"]),
     "corrupt": (0, AUTO, ["no_valid_notebook"]),
@@ -245,7 +241,7 @@ def test_each_submission_is_graded_correctly(batch, student):
         assert any(x == f or x.startswith(f + ":") or x.startswith(f) for x in got), got
     if ISOLATED:
         assert "unsandboxed" not in got
-    if student in {"correct", "partial", "renamed", "persist"}:
+    if student in {"correct", "partial", "renamed", "persist", "crashes"}:
         assert not [f for f in res["flags"] if f.startswith(("hardcoded", "reseed"))], res["flags"]
 
 
@@ -256,8 +252,11 @@ def test_specific_outcomes(batch):
     assert res["partial"]["exercises"][A1]["status"] == "failed"
     assert "receipt" in res["partial"]["exercises"][A1]["hint"].lower()
     assert res["partial"]["exercises"][A3]["status"] == "unanswered"
-    assert res["loop"]["exercises"][A3]["status"] == "timeout"
-    assert res["os_exit"]["exercises"][A4]["status"] == "kernel_died"
+    assert res["partial"]["exercises"][A4]["status"] == "passed"  # its check was deleted
+    assert res["crashes"]["exercises"][A3]["status"] == "timeout"
+    for g in (A4, A8):  # os._exit in the answer; in the function, when the grader calls it
+        assert res["crashes"]["exercises"][g]["status"] == "kernel_died", g
+    assert res["crashes"]["run"]["restarts"] >= 4
     assert res["correct"]["run"]["sandbox"] is ISOLATED
     assert res["blank_beside"]["notebook"] == "01_overview-Copy1.ipynb"
     assert res["symlink_file"]["status"] == "invalid"
@@ -308,13 +307,13 @@ def test_feedback_never_shows_hidden_tests_or_grader_files(batch):
         assert not FETCHABLE_FILE.search(html) and "root:x:0:0" not in html, student
     partial = _feedback(batch, "partial")
     assert "receipt" in partial.lower()  # the visible check's hint is there
-    assert "IN_DUMP" in _feedback(batch, "print_in")  # it did print In, Out and _ih
+    assert "IN_DUMP" in _feedback(batch, "_leaks")  # it did print In, Out and _ih
 
 
 def test_feedback_pdf_embeds_no_file_and_keeps_every_page(batch):
     pytest.importorskip("weasyprint")
     folder = batch["out"] / "feedback"
-    pdf = _pdf_text((folder / "feedback_link.pdf").read_bytes())
+    pdf = _pdf_text((folder / "_leaks.pdf").read_bytes())
     assert b"/EmbeddedFile" not in pdf and b"root:x:0:0" not in pdf
     pages = len(
         re.findall(rb"/Type\s*/Page\b(?!s)", _pdf_text((folder / "correct.pdf").read_bytes()))
@@ -349,14 +348,14 @@ def test_students_do_not_share_a_world(batch):
 def test_memory_and_process_limits_hold_for_the_whole_tree(batch):
     if not ISOLATED or not grading.isolation()["cgroups"]:
         pytest.skip("no cgroups here")
-    html = _feedback(batch, "tree_limits").replace("&quot;", '"')
+    html = _feedback(batch, "limits").replace("&quot;", '"')
     forks = re.search(r"FORKS (\d+)", html)
     assert forks and int(forks.group(1)) < LIMITS.max_tasks  # stopped by the pids limit
     m = re.search(r"LIMITS (\{.*?\}) END", html)
     if m:  # four children under the limit each, over it together: not all of them finish
         assert json.loads(m.group(1))["children_done"] < 4
     else:  # or the memory cgroup's OOM killer chose the kernel itself
-        assert batch["results"]["tree_limits"]["exercises"][A1]["status"] == "kernel_died"
+        assert batch["results"]["limits"]["exercises"][A1]["status"] == "kernel_died"
 
 
 def test_sandbox_hides_the_instructor_files(batch):
@@ -372,7 +371,9 @@ def test_rubric_csv_escapes_formulas(batch, tmp_path):
     sheet = grading.export_rubric(CHAPTER, tmp_path / "rubric.csv", out_dir=batch["out"])
     with open(sheet, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    formula = next(r for r in rows if r["student"] == "_HYPERLINK")
+    formula = next(
+        r for r in rows if r["student"] == "_leaks" and r["grade_id"] == "ex01-10-written"
+    )
     assert formula["answer"].startswith("'=HYPERLINK(")
     for r in rows:
         for v in r.values():
@@ -469,7 +470,8 @@ def test_rubric_export_and_import(batch, tmp_path):
 
     good = tmp_path / "good.csv"
     for r in rows:
-        r["points"] = "3" if r["student"] == "correct" else ""
+        mark = r["student"] == "correct" and r["grade_id"] == "ex01-6-written"
+        r["points"] = "3" if mark else ""
     with open(good, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, grading.RUBRIC_COLUMNS)
         w.writeheader()

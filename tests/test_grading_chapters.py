@@ -1,0 +1,61 @@
+"""The instructor's own answers get full marks on every chapter (issue 18).
+
+Two levels, both on every chapter in ``notebooks/`` that has autograded exercises:
+
+* ``test_every_check_passes_on_the_instructors_answers`` (in ``make test``): the grader's
+  reference run of the chapter (the instructor's notebook, only the cells its checks need,
+  in-process, small parameters) judges every check on the instructor's own answers, sent
+  through the same data round trip a student's answers take, for the normal seed and for
+  a re-run seed. A check that fails there would be a grader error for every student.
+* ``tests/test_grading_full.py`` (``make test-grading`` only; minutes a chapter): the
+  chapter's release with the instructor's solutions typed into its answer
+  cells is graded end to end (sandboxed kernel, re-run on a secret seed): every autograded
+  exercise gets its full points. Chapter 01 is graded this way in ``test_grading.py``'s
+  batch too (the ``correct`` student).
+
+The expected points are the ``points`` of the instructor notebook's check cells.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from crm_helpers import grading
+from crm_helpers._kernel import notebook_parameters
+from crm_helpers.grading.judge import Reference
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = {"seed": 3, "n_customers": 800, "include_online_retail": False}
+RESEED = 3 + 1000  # another seed for the re-run (the grader draws a secret one)
+CHAPTERS = [
+    p
+    for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if any(e.kind == "auto" for e in grading.exercises(nbformat.read(p, 4)))
+]
+
+pytestmark = pytest.mark.xdist_group("grading_chapters")
+
+
+def _params(path: Path, seed: int) -> dict:
+    declared = notebook_parameters(path)
+    return {**declared, **{k: v for k, v in SMALL.items() if k in declared}, "seed": seed}
+
+
+def _auto_points(path: Path) -> dict[str, float]:
+    exs = grading.exercises(nbformat.read(path, 4))
+    return {e.grade_id: e.points for e in exs if e.kind == "auto"}
+
+
+def test_every_chapter_with_exercises_is_checked():
+    assert [p.stem[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(1, 10)]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("seed", [SMALL["seed"], RESEED], ids=["seed", "reseed"])
+def test_every_check_passes_on_the_instructors_answers(chapter: Path, seed: int):
+    ref = Reference(chapter, _params(chapter, seed))
+    assert sorted(ref.plan) == sorted(_auto_points(chapter))
+    assert ref.broken == {}, (ref.broken, ref.errors)
