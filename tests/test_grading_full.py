@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from grading_fixtures import fill, solutions, write
-from test_grading_chapters import CHAPTERS, SMALL, _auto_points
+from test_grading_chapters import CHAPTERS, RESEED, SMALL, _auto_points, check_every_check_passes
 
 from crm_helpers import grading
 
@@ -45,3 +45,10 @@ def test_the_instructors_answers_get_full_marks(chapter: Path, released: Path, t
         g: (r["status"], r.get("hint", "")[:200]) for g, r in res["exercises"].items()
     }
     assert not [f for f in res["flags"] if f.startswith(("hardcoded", "reseed", "timeout"))]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_check_passes_on_a_reseed(chapter: Path):
+    """The cheap check of ``test_grading_chapters.py`` on another seed: the hidden tests
+    hold for the instructor's answers on other data too."""
+    check_every_check_passes(chapter, RESEED)
