@@ -260,7 +260,9 @@ def test_specific_outcomes(batch):
     assert res["crashes"]["exercises"][A3]["status"] == "timeout"
     for g in (A4, A8):  # os._exit in the answer; in the function, when the grader calls it
         assert res["crashes"]["exercises"][g]["status"] == "kernel_died", g
-    assert res["crashes"]["run"]["restarts"] >= 4
+    # a restart after the loop and each os._exit (exit() only asks the front end to stop
+    # the kernel; SIGKILL to itself is ignored by the init of a pid namespace)
+    assert res["crashes"]["run"]["restarts"] >= 3
     assert res["correct"]["run"]["sandbox"] is ISOLATED
     assert res["reseed_tricks"]["notebook"] == "01_overview-Copy1.ipynb"
     assert res["partial"]["notebook"] == "my homework (final) 2.ipynb"
