@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import sys
 import time
@@ -26,12 +25,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._kernel import KERNEL_NAME, notebook_parameters
 from .results import default_output_dir, repo_root
 
-__all__ = ["KERNEL_NAME", "notebook_paths", "run_notebook", "check_kernel", "main"]
-
-#: The Jupyter kernel registered for the course's own environment (by `make`).
-KERNEL_NAME = "crm-course"
+__all__ = [
+    "KERNEL_NAME",
+    "notebook_parameters",
+    "notebook_paths",
+    "run_notebook",
+    "check_kernel",
+    "main",
+]
 
 
 def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
@@ -86,20 +90,6 @@ def check_kernel(kernel_name: str = KERNEL_NAME) -> str:
             f"`{sys.executable} -m ipykernel install --sys-prefix --name {kernel_name}`."
         )
     return python
-
-
-def notebook_parameters(path: Path) -> dict[str, Any]:
-    """The defaults in a notebook's ``parameters`` cell, as Python values where they are
-    literals (papermill reports them as source text)."""
-    import papermill as pm
-
-    out: dict[str, Any] = {}
-    for name, info in pm.inspect_notebook(str(path)).items():
-        try:
-            out[name] = ast.literal_eval(info["default"])
-        except (ValueError, SyntaxError):
-            out[name] = info["default"]
-    return out
 
 
 def run_notebook(

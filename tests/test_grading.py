@@ -45,7 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = "01_overview"
 INSTRUCTOR = ROOT / "notebooks" / f"{CHAPTER}.ipynb"
 PARAMS = {"seed": 3, "n_customers": 800, "include_online_retail": False}
-LIMITS = grading.Limits(timeout=240, cell_timeout=25, memory_mb=1024, output_chars=5_000)
+# generous time limits: a busy machine must not turn a right answer into a timeout
+LIMITS = grading.Limits(timeout=900, cell_timeout=45, memory_mb=1024, output_chars=5_000)
 POINTS = {e.grade_id: e.points for e in grading.exercises(nbformat.read(INSTRUCTOR, 4))}
 AUTO = [g for g, _ in POINTS.items() if g.endswith("-check")]
 FULL = sum(POINTS[g] for g in AUTO)
@@ -142,6 +143,11 @@ def _typed_in() -> dict[str, object]:
     }
 
 
+def _grader_cgroups() -> set[Path]:
+    """The grader's per-run cgroups that exist now (v1 memory and pids)."""
+    return {p for c in ("memory", "pids") for p in Path("/sys/fs/cgroup", c).rglob("crm-grader-*")}
+
+
 @pytest.fixture(scope="module")
 def batch(released: Path, tmp_path_factory):
     """Grade one batch of submissions in parallel beside two CPU hogs."""
@@ -154,6 +160,7 @@ def batch(released: Path, tmp_path_factory):
     built = attacks(rel, sol, subs, INSTRUCTOR, _typed_in(), token)
     gradebook = grading.course_dir() / "gradebook.db"
     existed = gradebook.exists()
+    cgroups_before = _grader_cgroups()  # another grading run on the machine may have some
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     try:
         report = grading.grade(
@@ -186,34 +193,34 @@ def batch(released: Path, tmp_path_factory):
         "gradebook_intact": gradebook_intact,
         "token": token,
         "left_processes": left,
+        "left_cgroups": _grader_cgroups() - cgroups_before,
         "built": built,
     }
 
 
-A1, A2, A3, A4, A5 = AUTO
+A1, A2, A3, A4, A5, A7, A8, A9 = AUTO
 EXPECTED = {
     # student: (total autograded points, exercises with 0 points, flags that must be present)
     "correct": (FULL, [], []),
-    "partial": (_minus(A1, A3), [A1, A3], []),
-    "loop": (_minus(A3), [A3], ["timeout"]),
-    "exit_call": (_minus(A2), [A2], []),
-    "os_exit": (_minus(A4), [A4], ["kernel_died"]),
-    "sigkill": (_minus(A2), [A2], []),  # in the sandbox the kernel is init: SIGKILL is ignored
-    "edited_tests": (_minus(A2), [A2], []),
+    # A4's deleted check still scores; saved with errors under another name
+    "partial": (_minus(A1, A2, A3), [A1, A2, A3], ["renamed"]),
+    # exit(), SIGKILL (the kernel is init of its pid namespace: ignored there), a loop,
+    # os._exit, and a function that ends the kernel when the grader calls it
+    "crashes": (_minus(A1, A2, A3, A4, A8), [A1, A2, A3, A4, A8], ["timeout", "kernel_died"]),
+    "limits": (_minus(A1, A3), [A1, A3], []),  # the tree limits attack (A1), a memory bomb
     "tricks": (0, AUTO, []),
-    "transformer": (0, AUTO, []),
     "snoops": (_minus(A1), [A1], []),
-    "flood": (FULL, [], ["output_truncated"]),
-    "memory_bomb": (_minus(A3), [A3], []),
-    "tree_limits": (_minus(A1), [A1], []),  # its answer is the attack (the kernel may die)
-    "persist": (FULL, [], []),
-    "renamed": (FULL, [], ["renamed"]),
-    "blank_beside": (FULL, [], ["several_notebooks:01_overview.ipynb"]),
-    "reseed_tricks": (_minus(A1, A5), [A1, A5], [f"hardcoded:{A1}", f"hardcoded:{A5}"]),
-    "exit_on_reseed": (_minus(A1, A2), [A1, A2], [f"reseed_kernel_died:{A1}"]),
-    "print_in": (FULL, [], []),
-    "feedback_link": (FULL, [], []),
-    "_HYPERLINK": (FULL, [], []),
+    "_leaks": (FULL, [], ["output_truncated"]),  # also the daemon and files left behind
+    "reseed_tricks": (  # in 01_overview-Copy1.ipynb, a blank 01_overview.ipynb beside it
+        _minus(A1, A2, A5, A7),
+        [A1, A2, A5, A7],
+        [
+            f"hardcoded:{A1}",
+            f"hardcoded:{A5}",
+            f"reseed_kernel_died:{A2}",
+            "several_notebooks:01_overview.ipynb",
+        ],
+    ),
     "symlink_file": (0, AUTO, ["no_valid_notebook"]),
     "symlink_dir": (0, AUTO, ["no_valid_notebook", "symlink_refused"]),
     "corrupt": (0, AUTO, ["no_valid_notebook"]),
@@ -245,7 +252,7 @@ def test_each_submission_is_graded_correctly(batch, student):
         assert any(x == f or x.startswith(f + ":") or x.startswith(f) for x in got), got
     if ISOLATED:
         assert "unsandboxed" not in got
-    if student in {"correct", "partial", "renamed", "persist"}:
+    if student in {"correct", "partial", "_leaks", "crashes"}:
         assert not [f for f in res["flags"] if f.startswith(("hardcoded", "reseed"))], res["flags"]
 
 
@@ -256,10 +263,16 @@ def test_specific_outcomes(batch):
     assert res["partial"]["exercises"][A1]["status"] == "failed"
     assert "receipt" in res["partial"]["exercises"][A1]["hint"].lower()
     assert res["partial"]["exercises"][A3]["status"] == "unanswered"
-    assert res["loop"]["exercises"][A3]["status"] == "timeout"
-    assert res["os_exit"]["exercises"][A4]["status"] == "kernel_died"
+    assert res["partial"]["exercises"][A4]["status"] == "passed"  # its check was deleted
+    assert res["crashes"]["exercises"][A3]["status"] == "timeout"
+    for g in (A4, A8):  # os._exit in the answer; in the function, when the grader calls it
+        assert res["crashes"]["exercises"][g]["status"] == "kernel_died", g
+    # a restart after the loop and each os._exit (exit() only asks the front end to stop
+    # the kernel; SIGKILL to itself is ignored by the init of a pid namespace)
+    assert res["crashes"]["run"]["restarts"] >= 3
     assert res["correct"]["run"]["sandbox"] is ISOLATED
-    assert res["blank_beside"]["notebook"] == "01_overview-Copy1.ipynb"
+    assert res["reseed_tricks"]["notebook"] == "01_overview-Copy1.ipynb"
+    assert res["partial"]["notebook"] == "my homework (final) 2.ipynb"
     assert res["symlink_file"]["status"] == "invalid"
     assert any(f.startswith("symlink_refused") for f in res["symlink_file"]["flags"])
 
@@ -308,13 +321,13 @@ def test_feedback_never_shows_hidden_tests_or_grader_files(batch):
         assert not FETCHABLE_FILE.search(html) and "root:x:0:0" not in html, student
     partial = _feedback(batch, "partial")
     assert "receipt" in partial.lower()  # the visible check's hint is there
-    assert "IN_DUMP" in _feedback(batch, "print_in")  # it did print In, Out and _ih
+    assert "IN_DUMP" in _feedback(batch, "_leaks")  # it did print In, Out and _ih
 
 
 def test_feedback_pdf_embeds_no_file_and_keeps_every_page(batch):
     pytest.importorskip("weasyprint")
     folder = batch["out"] / "feedback"
-    pdf = _pdf_text((folder / "feedback_link.pdf").read_bytes())
+    pdf = _pdf_text((folder / "_leaks.pdf").read_bytes())
     assert b"/EmbeddedFile" not in pdf and b"root:x:0:0" not in pdf
     pages = len(
         re.findall(rb"/Type\s*/Page\b(?!s)", _pdf_text((folder / "correct.pdf").read_bytes()))
@@ -328,7 +341,7 @@ def test_students_do_not_share_a_world(batch):
     if not ISOLATED:
         pytest.skip("no sandbox here (needs root and namespaces)")
     seen = {}
-    for student in ("snoops", "persist"):
+    for student in ("snoops", "_leaks"):
         m = re.search(r"OBSERVED (\{.*?\}) END", _feedback(batch, student).replace("&quot;", '"'))
         assert m, student
         seen[student] = json.loads(m.group(1))
@@ -338,25 +351,24 @@ def test_students_do_not_share_a_world(batch):
         assert obs["tcp"] <= 2 and obs["tcp6"] <= 2, obs  # its own kernel's, no one else's
         assert obs["var_tmp"] == [] and obs["dev_shm"] == [], obs
         assert not obs["sockets"], obs  # no other kernel's socket folder
-    assert seen["snoops"]["uid"] != seen["persist"]["uid"]
+    assert seen["snoops"]["uid"] != seen["_leaks"]["uid"]
     assert batch["left_processes"] == []
     assert not list(Path("/var/tmp").glob(f"*{batch['token']}*"))
     assert not list(Path("/dev/shm").glob(f"*{batch['token']}*"))
-    for ctrl in ("memory", "pids"):
-        assert not list(Path("/sys/fs/cgroup", ctrl).rglob("crm-grader-*"))
+    assert batch["left_cgroups"] == set()
 
 
 def test_memory_and_process_limits_hold_for_the_whole_tree(batch):
     if not ISOLATED or not grading.isolation()["cgroups"]:
         pytest.skip("no cgroups here")
-    html = _feedback(batch, "tree_limits").replace("&quot;", '"')
+    html = _feedback(batch, "limits").replace("&quot;", '"')
     forks = re.search(r"FORKS (\d+)", html)
     assert forks and int(forks.group(1)) < LIMITS.max_tasks  # stopped by the pids limit
     m = re.search(r"LIMITS (\{.*?\}) END", html)
     if m:  # four children under the limit each, over it together: not all of them finish
         assert json.loads(m.group(1))["children_done"] < 4
     else:  # or the memory cgroup's OOM killer chose the kernel itself
-        assert batch["results"]["tree_limits"]["exercises"][A1]["status"] == "kernel_died"
+        assert batch["results"]["limits"]["exercises"][A1]["status"] == "kernel_died"
 
 
 def test_sandbox_hides_the_instructor_files(batch):
@@ -372,7 +384,9 @@ def test_rubric_csv_escapes_formulas(batch, tmp_path):
     sheet = grading.export_rubric(CHAPTER, tmp_path / "rubric.csv", out_dir=batch["out"])
     with open(sheet, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    formula = next(r for r in rows if r["student"] == "_HYPERLINK")
+    formula = next(
+        r for r in rows if r["student"] == "_leaks" and r["grade_id"] == "ex01-10-written"
+    )
     assert formula["answer"].startswith("'=HYPERLINK(")
     for r in rows:
         for v in r.values():
@@ -384,7 +398,7 @@ def test_resume_regrades_only_the_missing_student(batch):
     (out / "partial.json").unlink()
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
     report = grading.grade(
-        CHAPTER, batch["subs"], jobs=2, params=PARAMS, limits=LIMITS, out_dir=out
+        CHAPTER, batch["subs"], jobs=2, params=PARAMS, limits=LIMITS, out_dir=out, reseed=False
     )
     assert report.graded == ["partial"]
     assert sorted(report.skipped) == sorted(set(EXPECTED) - {"partial"})
@@ -396,13 +410,14 @@ def test_resume_regrades_only_the_missing_student(batch):
 
 def test_a_cold_kernel_grades_like_a_warm_one(batch, tmp_path):
     """The batch forks its kernels from the warm zygote; a kernel started from scratch
-    (``Limits(warm=False)``) gives the same grade to the same submission."""
+    (``Limits(warm=False)``) gives the same grade to the same submission (one run: the
+    re-run is the same code path)."""
     cold = dataclasses.replace(LIMITS, warm=False)
     res = grading.grade_submission(
-        CHAPTER, "reseed_tricks", batch["subs"] / "reseed_tricks",
-        params=PARAMS, limits=cold, pdf=False, out_dir=tmp_path,
+        CHAPTER, "partial", batch["subs"] / "partial",
+        params=PARAMS, limits=cold, pdf=False, out_dir=tmp_path, reseed=False,
     )  # fmt: skip
-    warm = batch["results"]["reseed_tricks"]
+    warm = batch["results"]["partial"]
     assert res["status"] == "graded", res.get("reason")
     assert res["run"]["sandbox"] == warm["run"]["sandbox"]
     assert {g: r["points"] for g, r in res["exercises"].items()} == {
@@ -469,7 +484,8 @@ def test_rubric_export_and_import(batch, tmp_path):
 
     good = tmp_path / "good.csv"
     for r in rows:
-        r["points"] = "3" if r["student"] == "correct" else ""
+        mark = r["student"] == "correct" and r["grade_id"] == "ex01-6-written"
+        r["points"] = "3" if mark else ""
     with open(good, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, grading.RUBRIC_COLUMNS)
         w.writeheader()

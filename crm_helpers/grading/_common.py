@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._kernel import KERNEL_NAME, notebook_parameters
 from ..results import repo_root
 
 __all__ = [
+    "KERNEL_NAME",
     "GradingError",
     "Limits",
     "Exercise",
@@ -36,8 +38,6 @@ __all__ = [
     "read_notebook",
 ]
 
-#: The Jupyter kernel of the course's environment (the same name ``crm-course kernel`` checks).
-KERNEL_NAME = "crm-course"
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n?(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n?(.*?)### END HIDDEN TESTS", re.S)
 HIDDEN_START = "### BEGIN HIDDEN TESTS"
@@ -111,19 +111,6 @@ def chapter_notebook(chapter: str) -> Path:
     """The instructor notebook of a chapter given by stem (``01_overview``), file or prefix."""
     (path,) = chapter_paths([chapter])
     return path
-
-
-def notebook_parameters(path: Path) -> dict[str, Any]:
-    """The defaults of a notebook's ``parameters`` cell, as Python values where literal."""
-    import papermill as pm
-
-    out: dict[str, Any] = {}
-    for name, info in pm.inspect_notebook(str(path)).items():
-        try:
-            out[name] = ast.literal_eval(info["default"])
-        except (ValueError, SyntaxError):
-            out[name] = info["default"]
-    return out
 
 
 def meta(cell: Mapping[str, Any]) -> dict[str, Any]:

