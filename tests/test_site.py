@@ -123,7 +123,8 @@ def test_the_site_works_offline_in_a_browser(site):
 
 
 def test_a_pdf_page_image_shows_ink_in_the_browser(executed, tmp_path):
-    pdfium = pytest.importorskip("pypdfium2")
+    import pypdfium2 as pdfium  # a test dependency: fails loudly when missing, never skips
+
     pdf = notebook_to_pdf(executed[1], tmp_path / "05.pdf", view="student")
     image = pdfium.PdfDocument(str(pdf))[0].render(scale=1).to_pil()
     image.save(tmp_path / "page1.png")
