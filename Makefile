@@ -2,7 +2,7 @@
 #   make course   create .venv if missing, install, generate the data, run every notebook into build/,
 #                 then the student-view PDFs (build/pdf/) and the course website (build/site/)
 #   make test     the same set-up, then the whole test suite on both cores (browser tests included)
-# Other targets: make site, make pdf, make lint, make benchmark, make clean.
+# Other targets: make site, make pdf, make plan-report, make lint, make benchmark, make clean.
 # Instructors: `.venv/bin/crm-course pdf --key` writes the instructor keys (*-key.pdf).
 
 PYTHON ?= python3
@@ -17,7 +17,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: course test test-grading setup system data notebooks pdf site lint format benchmark clean
+.PHONY: course test test-grading setup system data notebooks pdf plan-report site lint format benchmark clean
 
 course: setup data notebooks pdf site
 
@@ -74,7 +74,15 @@ notebooks: setup
 
 pdf: setup
 	$(BIN)/crm-course pdf
-	$(BIN)/crm-course pdf 09_crm_plan_design --hide-code --output build/pdf/report
+	@$(MAKE) --no-print-directory plan-report
+
+# The plan-design report: chapter 09 writes it from its computed tables and figures (no code,
+# no notebook text); it is copied next to the chapter PDFs. Runs 09 first if it has not run.
+PLAN_REPORT := build/outputs/09_crm_plan_design/plan_report.pdf
+plan-report: setup
+	@test -f $(PLAN_REPORT) || $(BIN)/crm-course run 09_crm_plan_design
+	@mkdir -p build/pdf/report
+	cp $(PLAN_REPORT) build/pdf/report/plan_report.pdf
 
 site: setup
 	$(BIN)/crm-course site

@@ -187,8 +187,8 @@ def _executed(names: Sequence[str]) -> list[Path] | None:
     if names:
         paths = [Path(n) if Path(n).suffix == ".ipynb" else built / f"{n}.ipynb" for n in names]
         paths = [p if p.is_file() else _by_prefix(built, p) for p in paths]
-    else:
-        paths = sorted(built.glob("[0-9][0-9]_*.ipynb"))
+    else:  # every chapter: a site or a set of PDFs without one of them is not the course
+        paths = [built / p.name for p in notebook_paths()]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing or not paths:
         print(

@@ -9,16 +9,20 @@ counted in the source, and every solution line must be absent from the PDF.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
+import pypdfium2 as pdfium
 import pytest
 
 from crm_helpers.course import main, run_notebook
 from crm_helpers.report import has_grading_material, make_view, text_past_margin
+from crm_helpers.report.pdf import PAGE_MARGIN_MM
 
-pdfium = pytest.importorskip("pypdfium2")
 pytestmark = pytest.mark.xdist_group("chapter_exports")
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"seed": 3, "n_customers": 400, "interactive": True, "include_online_retail": False,
@@ -27,6 +31,27 @@ SMALL = {"seed": 3, "n_customers": 400, "interactive": True, "include_online_ret
 TITLES = {'"rfm"': "RFM: recent", '"svcd"': "SVCD: amount", '"kmeans"': "k-means with k",
           "Dashboard(": "Dashboard"}  # fmt: skip
 WIDGET_CALL = re.compile(r"SegmentExplorer\([^)]*?(\"rfm\"|\"svcd\"|\"kmeans\")|Dashboard\(")
+
+
+def _words_past_margin(pdf: Path) -> list[str]:
+    """The words whose box ends past the right margin, by poppler's ``pdftotext -bbox``: a
+    second reader of the PDF, independent of the pypdfium2 one in ``text_past_margin``."""
+    if not shutil.which("pdftotext"):
+        problem = "pdftotext is missing (Debian: `apt-get install poppler-utils`, or `make setup`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    past, page, width = [], 0, 0.0
+    limit = PAGE_MARGIN_MM[1] / 25.4 * 72 - 0.5  # the right margin in points, less tolerance
+    for line in xml.splitlines():
+        if m := re.search(r'<page width="([\d.]+)"', line):
+            page, width = page + 1, float(m.group(1))
+        elif m := re.search(r'xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line):
+            if float(m.group(1)) > width - limit:
+                past.append(f"page {page}: {m.group(2)}")
+    return past
 
 
 def _solution_lines(nb) -> list[str]:
@@ -63,6 +88,7 @@ def test_chapter_pdf_shows_every_widget_fits_and_has_no_grading_material(stem, t
         title = TITLES[call] if call != "Dashboard(" else "all data (no filter)"
         assert title in flat, f"{stem}: the static view of {call} is not in the PDF"
     assert text_past_margin(pdf) == []
+    assert _words_past_margin(pdf) == []
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "Rubric"):
         assert marker not in text, f"{stem}: {marker!r} in the student PDF"
     leaked = [ln for ln in _solution_lines(source) if ln in flat]

@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib
 import nbformat
 import numpy as np
+import pypdfium2 as pdfium  # a test dependency: a missing one fails, never skips
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -16,7 +17,6 @@ from crm_helpers import plots
 from crm_helpers.report import PDFRequirementError, check_pdf_requirements, notebook_to_pdf
 
 matplotlib.use("Agg")
-pdfium = pytest.importorskip("pypdfium2")
 
 
 def _figure_png() -> str:

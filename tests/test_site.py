@@ -123,7 +123,8 @@ def test_the_site_works_offline_in_a_browser(site):
 
 
 def test_a_pdf_page_image_shows_ink_in_the_browser(executed, tmp_path):
-    pdfium = pytest.importorskip("pypdfium2")
+    import pypdfium2 as pdfium  # a test dependency: fails loudly when missing, never skips
+
     pdf = notebook_to_pdf(executed[1], tmp_path / "05.pdf", view="student")
     image = pdfium.PdfDocument(str(pdf))[0].render(scale=1).to_pil()
     image.save(tmp_path / "page1.png")
@@ -140,3 +141,21 @@ def test_a_pdf_page_image_shows_ink_in_the_browser(executed, tmp_path):
         )
         assert dark > 0.002, "the PDF page image is blank in the browser"
         assert not errors, errors
+
+
+@pytest.mark.parametrize("command", ["site", "pdf"])
+def test_a_site_or_pdfs_need_every_chapter_executed(command, tmp_path, monkeypatch, capsys):
+    """`make site` / `make pdf` with a chapter missing from build/notebooks (it failed or was
+    never run) stops and names it, instead of building a course without that chapter."""
+    from crm_helpers.course import main
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "build" / "notebooks").mkdir(parents=True)
+    for stem in ("01_overview", "05_segmentation"):
+        _chapter(tmp_path / "notebooks", stem, stem)
+    _chapter(tmp_path / "build" / "notebooks", "01_overview", "Overview")
+    monkeypatch.setenv("CRM_COURSE_ROOT", str(tmp_path))
+    assert main([command, "--output", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "05_segmentation.ipynb" in err and "01_overview" not in err
+    assert not (tmp_path / "out").exists()

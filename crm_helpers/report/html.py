@@ -148,6 +148,20 @@ def plain_code(text: str) -> str:
     return _PRE.sub(lambda m: _SPAN.sub("", m.group(0)), text)
 
 
+def _unhighlighted(source: str, language: str | None = None, metadata: dict | None = None) -> str:
+    """Code as nbconvert's highlighter lays it out, without running pygments at all.
+
+    >>> _unhighlighted("if a < b:")
+    '<div class="highlight"><pre>if a &lt; b:\\n</pre></div>'
+    """
+    return f'<div class="highlight"><pre>{html_lib.escape(source, quote=False)}\n</pre></div>'
+
+
+#: The route without highlighting: code escaped by hand, no pygments, and no second HTML
+#: sanitiser pass over it (bleach; the course's own notebooks) — 2-3 times faster HTML.
+_PLAIN_FILTERS = {"highlight_code": _unhighlighted, "clean_html": lambda text: text}
+
+
 def _page(body: str, title: str, highlight: bool = True) -> str:
     from pygments.formatters import HtmlFormatter
 
@@ -176,7 +190,7 @@ def notebook_to_html(
     if not path.is_file():
         raise FileNotFoundError(f"No notebook at {path}. Run it first (e.g. `crm-course run`).")
     nb = prepare_for_export(make_view(nbformat.read(path, as_version=4), view))
-    exporter = HTMLExporter(template_name="basic")
+    exporter = HTMLExporter(template_name="basic", filters={} if highlight else _PLAIN_FILTERS)
     exporter.exclude_input = hide_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
