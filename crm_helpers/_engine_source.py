@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -17,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from crm_helpers.schema import DataValidationError, require_columns
+from crm_helpers.timeframe import analysis_date
 
-__all__ = ["Source", "open_source"]
+__all__ = ["Source", "open_source", "pick_data"]
 
 _TX_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
 _TABLE = "transactions"
@@ -42,7 +42,7 @@ class Source:
     where: str = ""
 
     def resolve_as_of(self, con: duckdb.DuckDBPyConnection, as_of: object) -> pd.Timestamp:
-        """``as_of`` checked, or midnight after the last purchase day (from the receipts)."""
+        """The analysis date of :func:`crm_helpers.timeframe.analysis_date` for the lines."""
         if self.frame is not None:
             ts = self.frame["timestamp"]
             first_ns, last_ns = ts.min().as_unit("ns").value, ts.max().as_unit("ns").value
@@ -50,16 +50,8 @@ class Source:
             first_ns, last_ns = con.execute(
                 'SELECT min(epoch_ns("timestamp")), max(epoch_ns("timestamp")) FROM tx'
             ).fetchone()
-        if as_of is None:
-            return pd.Timestamp(last_ns, unit="ns").normalize() + pd.Timedelta(days=1)
-        moment = _as_timestamp(as_of, "as_of")
-        first = pd.Timestamp(first_ns, unit="ns")
-        if moment < first:
-            raise ValueError(
-                f"as_of ({moment}) is before the first purchase in the table ({first}): "
-                "no customer has bought yet. Choose a date within or after the data."
-            )
-        return moment
+        ends = pd.Series(pd.to_datetime([first_ns, last_ns], unit="ns"))
+        return analysis_date(ends, as_of)
 
     def refuse_returns(self, smallest: float) -> None:
         """Raise the error for zero or negative amounts in files (returns, cancellations)."""
@@ -82,18 +74,26 @@ class Source:
         )
 
 
-def _as_timestamp(value: object, name: str) -> pd.Timestamp:
-    if isinstance(value, bool) or not isinstance(
-        value, str | datetime | pd.Timestamp | np.datetime64
-    ):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.")
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2025-06-30'; got {value!r}.") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date; got a missing value.")
-    return ts.tz_localize(None) if ts.tz is not None else ts
+def pick_data(tx: object, data_source: object) -> pd.DataFrame | str | Path:
+    """The lines a helper works on: the table ``tx`` or the files ``data_source``.
+
+    >>> pick_data(None, "sales/*.parquet")
+    'sales/*.parquet'
+    """
+    if tx is None and data_source is None:
+        raise TypeError(
+            "Pass the transactions: a DataFrame as the first argument, or files as "
+            "data_source='sales/*.parquet' (a Parquet/CSV file, folder or glob)."
+        )
+    if tx is not None and data_source is not None:
+        raise TypeError("Pass either a transactions table or data_source=..., not both.")
+    data = tx if tx is not None else data_source
+    if not isinstance(data, pd.DataFrame | str | Path):
+        raise TypeError(
+            f"The transactions must be a pandas DataFrame; got {type(data).__name__}. "
+            "(For Parquet or CSV files pass a path or glob, e.g. 'sales/*.parquet'.)"
+        )
+    return data
 
 
 def open_source(con: duckdb.DuckDBPyConnection, data: object) -> Source:
