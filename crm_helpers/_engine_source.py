@@ -180,7 +180,7 @@ def _file_source(con: duckdb.DuckDBPyConnection, pattern: str) -> Source:
             "Parquet timestamp, or as ISO text ('2024-03-01 10:15:00') in CSV."
         )
     con.execute(
-        f'CREATE VIEW tx AS SELECT customer_id, receipt_id, {expr} AS "timestamp", amount '
+        f'CREATE TEMP VIEW tx AS SELECT customer_id, receipt_id, {expr} AS "timestamp", amount '
         f"FROM {scan}"
     )
     return Source(unit=unit, where=where)
