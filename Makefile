@@ -19,7 +19,12 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: course test test-grading setup system data notebooks pdf plan-report site lint format benchmark clean
 
-course: setup data notebooks pdf site
+# The notebooks run two at a time (one per core), each one's PDF written as soon as it has run;
+# then the hidden-code report of chapter 09 and the website, side by side.
+course: setup data
+	$(BIN)/crm-course run --pdf
+	$(BIN)/crm-course pdf 09_crm_plan_design --hide-code --output build/pdf/report & pid=$$!; \
+	$(BIN)/crm-course site; status=$$?; wait $$pid && exit $$status
 
 test: setup
 	$(BIN)/ruff check .

@@ -18,7 +18,7 @@ import pandas as pd
 from crm_helpers.schema import DataValidationError, require_columns
 from crm_helpers.timeframe import analysis_date
 
-__all__ = ["Source", "open_source"]
+__all__ = ["Source", "open_source", "pick_data"]
 
 _TX_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
 _TABLE = "transactions"
@@ -42,7 +42,7 @@ class Source:
     where: str = ""
 
     def resolve_as_of(self, con: duckdb.DuckDBPyConnection, as_of: object) -> pd.Timestamp:
-        """``as_of`` checked, or midnight after the last purchase day (from the receipts)."""
+        """The analysis date of :func:`crm_helpers.timeframe.analysis_date` for the lines."""
         if self.frame is not None:
             ts = self.frame["timestamp"]
             first_ns, last_ns = ts.min().as_unit("ns").value, ts.max().as_unit("ns").value
@@ -50,7 +50,8 @@ class Source:
             first_ns, last_ns = con.execute(
                 'SELECT min(epoch_ns("timestamp")), max(epoch_ns("timestamp")) FROM tx'
             ).fetchone()
-        return analysis_date(pd.Series(pd.to_datetime([first_ns, last_ns], unit="ns")), as_of)
+        ends = pd.Series(pd.to_datetime([first_ns, last_ns], unit="ns"))
+        return analysis_date(ends, as_of)
 
     def refuse_returns(self, smallest: float) -> None:
         """Raise the error for zero or negative amounts in files (returns, cancellations)."""
@@ -71,6 +72,28 @@ class Source:
             f"{n} zero or negative value{'s' if n != 1 else ''} (first at row {first!r}: "
             f"{value!r}). {_ADVICE}"
         )
+
+
+def pick_data(tx: object, data_source: object) -> pd.DataFrame | str | Path:
+    """The lines a helper works on: the table ``tx`` or the files ``data_source``.
+
+    >>> pick_data(None, "sales/*.parquet")
+    'sales/*.parquet'
+    """
+    if tx is None and data_source is None:
+        raise TypeError(
+            "Pass the transactions: a DataFrame as the first argument, or files as "
+            "data_source='sales/*.parquet' (a Parquet/CSV file, folder or glob)."
+        )
+    if tx is not None and data_source is not None:
+        raise TypeError("Pass either a transactions table or data_source=..., not both.")
+    data = tx if tx is not None else data_source
+    if not isinstance(data, pd.DataFrame | str | Path):
+        raise TypeError(
+            f"The transactions must be a pandas DataFrame; got {type(data).__name__}. "
+            "(For Parquet or CSV files pass a path or glob, e.g. 'sales/*.parquet'.)"
+        )
+    return data
 
 
 def open_source(con: duckdb.DuckDBPyConnection, data: object) -> Source:
@@ -157,7 +180,7 @@ def _file_source(con: duckdb.DuckDBPyConnection, pattern: str) -> Source:
             "Parquet timestamp, or as ISO text ('2024-03-01 10:15:00') in CSV."
         )
     con.execute(
-        f'CREATE VIEW tx AS SELECT customer_id, receipt_id, {expr} AS "timestamp", amount '
+        f'CREATE TEMP VIEW tx AS SELECT customer_id, receipt_id, {expr} AS "timestamp", amount '
         f"FROM {scan}"
     )
     return Source(unit=unit, where=where)

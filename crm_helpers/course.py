@@ -4,6 +4,8 @@
 ``crm-course run``    execute every notebook in ``notebooks/`` with papermill into
                       ``build/notebooks/``; each chapter records its results in
                       ``build/outputs/<chapter>/``. A progress bar shows the chapters.
+                      ``--jobs N`` runs N notebooks at a time (default: one per core);
+                      ``--pdf`` writes each one's student-view PDF as soon as it has run.
 ``crm-course pdf``    turn executed notebooks into PDF reports (Chinese included) in
                       ``build/pdf/``: the student view (no solutions, hidden tests or
                       rubrics); ``--key`` the instructor key instead (``*-key.pdf``);
@@ -138,6 +140,49 @@ def _save_static_views(path: Path) -> None:
         nbformat.write(strip_widget_views(nbformat.reads(text, as_version=4)), path)
 
 
+def _run_one(
+    nb: Path, out: Path, params: dict[str, Any], kernel: str, pdf_dir: Path | None
+) -> tuple[str, bool]:
+    """Execute one notebook (and write its student-view PDF); a status line and success."""
+    start = time.perf_counter()
+    try:
+        run_notebook(nb, out / nb.name, params, kernel_name=kernel)
+    except Exception as err:  # report every notebook, then fail at the end
+        return f"{nb.name}: FAILED: {type(err).__name__}: {str(err).splitlines()[0][:200]}", False
+    status = f"{nb.name}: ok in {time.perf_counter() - start:.1f} s"
+    if pdf_dir is None:
+        return status, True
+    from .report import notebook_to_pdf
+
+    begin = time.perf_counter()
+    try:
+        notebook_to_pdf(out / nb.name, pdf_dir / f"{nb.stem}.pdf", view="student")
+    except Exception as err:
+        return f"{status}; PDF FAILED: {type(err).__name__}: {str(err)[:200]}", False
+    return f"{status}, PDF in {time.perf_counter() - begin:.1f} s", True
+
+
+def _default_jobs(n: int) -> int:
+    return max(1, min(n, os.cpu_count() or 1))
+
+
+def _schedule(notebooks: list[Path], jobs: int, *job_args: Any) -> Iterable[tuple[str, bool]]:
+    """Statuses of the notebooks as they finish: in this process (``jobs`` = 1), or in
+    ``jobs`` worker processes (each notebook runs in its own kernel anyway)."""
+    if jobs <= 1:
+        for nb in notebooks:
+            yield _run_one(nb, *job_args)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = multiprocessing.get_context("spawn")  # no forked threads of papermill/tqdm
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = [pool.submit(_run_one, nb, *job_args) for nb in notebooks]
+        for done in as_completed(futures):
+            yield done.result()
+
+
 def _run(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
@@ -151,22 +196,36 @@ def _run(args: argparse.Namespace) -> int:
     if args.data_source is not None:
         params["data_source"] = args.data_source
     out = Path(args.output)
-    failed = []
-    bar = tqdm(notebooks, desc="running notebooks", unit="notebook")
-    for nb in bar:
-        bar.set_postfix_str(nb.stem)
-        start = time.perf_counter()
+    pdf_dir = Path(args.pdf_output) if args.pdf else None
+    if pdf_dir is not None:
+        from .report import PDFRequirementError, check_pdf_requirements
+
         try:
-            run_notebook(nb, out / nb.name, params, kernel_name=args.kernel)
-            status = f"ok in {time.perf_counter() - start:.1f} s"
-        except Exception as err:  # report every notebook, then fail at the end
-            failed.append(nb.name)
-            status = f"FAILED: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
-        bar.write(f"{nb.name}: {status}")
+            check_pdf_requirements()
+        except PDFRequirementError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    jobs = args.jobs if args.jobs is not None else _default_jobs(len(notebooks))
+    if jobs < 1:
+        print(f"error: --jobs must be at least 1; got {jobs}.", file=sys.stderr)
+        return 2
+    start, failed = time.perf_counter(), []
+    bar = tqdm(total=len(notebooks), desc=f"running notebooks ({jobs} at a time)", unit="notebook")
+    for status, ok in _schedule(notebooks, jobs, out, params, args.kernel, pdf_dir):
+        if not ok:
+            failed.append(status.split(":")[0])
+        bar.write(status)
+        bar.update()
+    bar.close()
+    print(
+        f"{len(notebooks)} notebook(s) in {time.perf_counter() - start:.0f} s with {jobs} job(s)."
+    )
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     print(f"Executed notebooks are in {out}; recorded results in {repo_root() / 'build/outputs'}.")
+    if pdf_dir is not None:
+        print(f"PDFs (student views) are in {pdf_dir}.")
     return 0
 
 
@@ -261,6 +320,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--n-customers", type=int, default=None)
     p.add_argument("--data-source", default=None)
     p.add_argument("--kernel", default=KERNEL_NAME)
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="notebooks run at the same time (default: the number of cores)",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write each notebook's student-view PDF as soon as it has run",
+    )
+    p.add_argument("--pdf-output", default=str(repo_root() / "build" / "pdf"))
     p.set_defaults(func=_run)
 
     p = sub.add_parser("data", help="generate and cache the simulated retailer")

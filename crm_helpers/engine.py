@@ -42,6 +42,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from crm_helpers._duck import cursor
 from crm_helpers._engine_source import Source, open_source
 from crm_helpers.schema import PERIODS, DataValidationError, check_choice
 
@@ -58,6 +59,7 @@ __all__ = [
 
 Data = pd.DataFrame | str | Path
 _DAY_NS = 86_400 * 10**9
+_DEFAULT_MEMORY = "1GB"  # the shared database's budget (crm_helpers._duck)
 _RFM_FIRST = ["customer_id", "recency_days", "frequency", "monetary"]
 
 # Lines summed into receipts, once: customer, first line time and value; when needed also
@@ -143,7 +145,15 @@ class Aggregates:
 def _session(
     data: Data, memory_limit: str | None, temp_directory: str | Path | None, threads: int | None
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Source]]:
-    """A fresh DuckDB database with the lines as the relation ``tx``."""
+    """A fresh DuckDB connection with the lines as the relation ``tx``: a cursor of the
+    process's shared database with the default options (cheap), else a database of its own."""
+    if memory_limit == _DEFAULT_MEMORY and temp_directory is None and threads is None:
+        con = cursor()
+        try:
+            yield con, open_source(con, data)
+        finally:
+            con.close()
+        return
     con = duckdb.connect()
     with tempfile.TemporaryDirectory(prefix="crm_engine_") as scratch:
         try:
@@ -444,7 +454,7 @@ def aggregate(
     deciles: Iterable[str | None] = (None,),
     periods: Iterable[str] = tuple(PERIODS),
     allow_returns: bool = False,
-    memory_limit: str | None = "1GB",
+    memory_limit: str | None = _DEFAULT_MEMORY,
     temp_directory: str | Path | None = None,
     threads: int | None = None,
 ) -> Aggregates:

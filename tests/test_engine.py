@@ -1,9 +1,9 @@
 """Reference equality of crm_helpers.engine with the helpers and with plain pandas.
 
 Three computations must agree on every table: the engine (one DuckDB pass), the
-helpers it replaces (``segment.customer_summary`` / ``rfm_values`` /
-``customer_deciles`` / ``decile_table``, ``kpi.indicators_all`` / ``indicators``) and a
-plain pandas reference written here from the documented definitions. Same columns,
+chapter helpers that run through it (``segment.customer_summary`` / ``rfm_values`` /
+``customer_deciles`` / ``decile_table``, ``kpi.indicators_all`` / ``indicators``, one call
+each) and a plain pandas reference written here from the documented definitions. Same columns,
 same dtypes, same values (money to 1e-9 relative: sums taken in another order).
 """
 
@@ -387,3 +387,59 @@ def test_empty_table_indicators_equal_helpers() -> None:
     for p, table in engine.indicators_all(tx).items():
         assert len(table) == 0
         assert_same(table, kpi.indicators(tx, p))
+
+
+# --------------------------------------------------------------------------- the chapter calls
+def test_helpers_equal_pandas_reference_directly(shop_tx: pd.DataFrame) -> None:
+    """The chapters' calls (one engine session each) against the pandas reference."""
+    assert_same(segment.customer_summary(shop_tx), ref_summary(shop_tx))
+    assert_same(segment.decile_table(shop_tx), ref_decile_table(shop_tx))
+    for p in (None, "month", "week"):
+        ref = ref_deciles(shop_tx, p)
+        mine = segment.customer_deciles(shop_tx, p)
+        assert_same(mine.assign(**({"period": ref["period"]} if p else {})), ref)
+    assert_same(kpi.indicators(shop_tx, "quarter"), ref_indicators(shop_tx, "quarter"))
+
+
+def test_empty_period_is_left_out() -> None:
+    """No sales in February: no February row, and March's customers counted afresh."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 1],
+            "receipt_id": [1, 2, 3],
+            "timestamp": pd.to_datetime(["2024-01-10", "2024-01-20", "2024-03-05"]),
+            "amount": [4.0, 6.0, 5.0],
+        }
+    )
+    months = kpi.indicators(tx, "month")
+    assert months["period"].tolist() == list(pd.to_datetime(["2024-01-01", "2024-03-01"]))
+    assert months["customers"].tolist() == [2, 1]
+    assert months["total_sales"].tolist() == [10.0, 5.0]
+    cd = segment.customer_deciles(tx, "month")
+    assert cd["period"].drop_duplicates().tolist() == months["period"].tolist()
+    check_all(tx)
+
+
+def test_chapter_calls_on_files_equal_in_memory(tmp_path) -> None:
+    tx = random_tx(23, n_lines=1500, n_customers=80)
+    _write_parquet_folder(tx, tmp_path / "sales")
+    glob = str(tmp_path / "sales" / "*.parquet")
+    assert_same(segment.customer_summary(data_source=glob), segment.customer_summary(tx))
+    assert_same(segment.rfm_values(glob, "2024-01-01"), segment.rfm_values(tx, "2024-01-01"))
+    month = segment.customer_deciles(data_source=glob, period="month")
+    assert_same(month, ref_deciles(tx, "month"))
+    assert_same(segment.decile_table(data_source=tmp_path / "sales"), ref_decile_table(tx))
+    assert_same(kpi.indicators(data_source=glob, period="week"), ref_indicators(tx, "week"))
+    files = kpi.indicators_all(data_source=glob)
+    for p in PERIODS:
+        assert_same(files[p], ref_indicators(tx, p))
+
+
+def test_chapter_calls_name_what_is_missing_or_doubled() -> None:
+    tx = random_tx(2, n_lines=30)
+    with pytest.raises(TypeError, match="data_source="):
+        segment.customer_summary()
+    with pytest.raises(TypeError, match="not both"):
+        kpi.indicators_all(tx, data_source="sales/*.parquet")
+    with pytest.raises(FileNotFoundError, match="No file matches"):
+        segment.decile_table(data_source="no/such/*.parquet")

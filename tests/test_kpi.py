@@ -383,7 +383,7 @@ def test_lifecycle_counts_match_lifecycle_stage(seed: int) -> None:
     )
     members = pd.DataFrame({"customer_id": ids, "join_date": join})
     members.loc[members.index[::7], "join_date"] = pd.NaT
-    dates = pd.date_range("2021-01-01", "2024-03-01", freq="2MS")
+    dates = pd.date_range("2021-01-01", "2024-03-01", freq="3MS")
     # the exact time of some receipts as a date too: the "<= as_of" edge
     dates = dates.append(pd.DatetimeIndex(tx["timestamp"].iloc[:3])).sort_values()
     for thresholds in (THRESHOLDS, {"new_days": 120, "active_days": 45, "lost_days": 45}):

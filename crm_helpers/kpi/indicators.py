@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
 import pandas as pd
 
+from crm_helpers import engine
 from crm_helpers._duck import query as _query
+from crm_helpers._engine_source import pick_data
 from crm_helpers.schema import PERIODS, DataValidationError, check_choice, require_columns
 
 __all__ = [
@@ -17,6 +20,8 @@ __all__ = [
     "indicators_all",
     "indicator_summary",
 ]
+
+Data = pd.DataFrame | str | Path
 
 #: The indicator columns, in the order :func:`indicators` returns them.
 INDICATORS: tuple[str, ...] = (
@@ -135,54 +140,10 @@ def _finish_indicators(raw: pd.DataFrame, unit: str | None) -> pd.DataFrame:
     return out
 
 
-def _periods_sql(periods: list[str]) -> str:
-    """One query for the indicators of several periods (DuckDB ``GROUPING SETS``).
-
-    Distinct customers are counted without ``count(DISTINCT ...)``, which would need one
-    hash table per period: the receipts are ordered by customer and time once, and a
-    receipt is flagged when it is its customer's first in a period (the period differs
-    from that of the customer's previous receipt); the flags are then summed.
-    """
-    truncs = ", ".join(f"date_trunc('{p}', ts) AS p_{p}" for p in periods)
-    flags = ", ".join(
-        f"CAST(p_{p} IS DISTINCT FROM lag(p_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
-    )
-    customers = ", ".join(f"sum(first_in_{p}) AS customers_{p}" for p in periods)
-    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
-    sets = ", ".join(f"(p_{p})" for p in periods)
-    return f"""
-        WITH {_RECEIPTS_SQL},
-        dated AS (SELECT *, {truncs} FROM receipts),
-        flagged AS (
-            SELECT *, {flags} FROM dated
-            WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
-        )
-        SELECT CASE {level} END AS level,
-               coalesce({", ".join(f"p_{p}" for p in periods)}) AS period,
-               coalesce(sum(value), 0) AS total_sales,
-               count(*) AS visits,
-               max(value) AS max_basket,
-               min(value) AS min_basket,
-               {customers}
-        FROM flagged
-        GROUP BY GROUPING SETS ({sets})
-        ORDER BY level, period
-    """
-
-
-def _indicator_tables(tx: pd.DataFrame, periods: list[str]) -> dict[str, pd.DataFrame]:
-    narrow = _narrow(tx)
-    raw = _query(_periods_sql(periods), {"tx": narrow})
-    unit = _time_unit(narrow["timestamp"])
-    tables = {}
-    for p in periods:
-        part = raw[raw["level"] == p].reset_index(drop=True)
-        tables[p] = _finish_indicators(part.assign(customers=part[f"customers_{p}"]), unit)
-    return tables
-
-
 # --------------------------------------------------------------------------- indicators
-def indicators(tx: pd.DataFrame, period: str = "month") -> pd.DataFrame:
+def indicators(
+    tx: Data | None = None, period: str = "month", *, data_source: str | Path | None = None
+) -> pd.DataFrame:
     """The retailer's indicators (指标) per year, quarter, month or week.
 
     Parameters
@@ -192,6 +153,9 @@ def indicators(tx: pd.DataFrame, period: str = "month") -> pd.DataFrame:
         (datetime) and ``amount``; other columns are ignored.
     period:
         ``"year"``, ``"quarter"``, ``"month"`` or ``"week"`` (weeks start on Monday).
+    data_source:
+        Instead of ``tx``: Parquet or CSV files (a file, folder or glob such as
+        ``"sales/*.parquet"``), aggregated by DuckDB out-of-core.
 
     Returns
     -------
@@ -222,10 +186,12 @@ def indicators(tx: pd.DataFrame, period: str = "month") -> pd.DataFrame:
     1 2024-02-01          4.0       1          1         4.0
     """
     check_choice("period", period, PERIODS)
-    return _indicator_tables(tx, [period])[period]
+    return engine.indicators(pick_data(tx, data_source), period)
 
 
-def indicators_all(tx: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def indicators_all(
+    tx: Data | None = None, *, data_source: str | Path | None = None
+) -> dict[str, pd.DataFrame]:
     """:func:`indicators` for every period at once, in one pass over the data.
 
     The lines are summed into receipts once, and DuckDB's ``GROUPING SETS`` aggregates the
@@ -235,6 +201,8 @@ def indicators_all(tx: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ----------
     tx:
         Transactions, as for :func:`indicators`.
+    data_source:
+        Files instead of ``tx``, as for :func:`indicators`.
 
     Returns
     -------
@@ -262,7 +230,7 @@ def indicators_all(tx: pd.DataFrame) -> dict[str, pd.DataFrame]:
     0 2023-12-25         10.0       1          1
     1 2024-01-01         50.0       2          2
     """
-    return _indicator_tables(tx, list(PERIODS))
+    return engine.indicators_all(pick_data(tx, data_source))
 
 
 def indicator_summary(tx: pd.DataFrame) -> pd.Series:

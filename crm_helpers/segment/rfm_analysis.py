@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from crm_helpers._duck import query as _query
+from crm_helpers import engine
+from crm_helpers._engine_source import pick_data
 from crm_helpers.schema import require_columns
-from crm_helpers.timeframe import analysis_date
 
-from ._base import (
-    _DAY_NS,
-    _narrow,
-    _positive,
-)
+from ._base import _positive
+
+Data = pd.DataFrame | str | Path
 
 # --------------------------------------------------------------------------- constants
 
@@ -61,30 +60,12 @@ _RFM_GRID = {
 # --------------------------------------------------------------------------- RFM
 
 
-#: Per customer: receipts with a positive value, net sales, first and last purchase.
-_SUMMARY_SQL = """
-    WITH receipts AS (
-        SELECT any_value(customer_id) AS customer_id,
-               min(epoch_ns("timestamp")) AS ts,
-               sum(CAST(amount AS DOUBLE)) AS value
-        FROM tx
-        WHERE epoch_ns("timestamp") <= $as_of
-        GROUP BY receipt_id
-    )
-    SELECT customer_id,
-           count(*) FILTER (WHERE value > 0) AS frequency,
-           sum(value) AS monetary,
-           min(ts) FILTER (WHERE value > 0) AS first_ns,
-           max(ts) FILTER (WHERE value > 0) AS last_ns
-    FROM receipts
-    GROUP BY customer_id
-    HAVING count(*) FILTER (WHERE value > 0) > 0
-    ORDER BY customer_id
-"""
-
-
 def customer_summary(
-    tx: pd.DataFrame, as_of: object = None, *, allow_returns: bool = False
+    tx: Data | None = None,
+    as_of: object = None,
+    *,
+    allow_returns: bool = False,
+    data_source: str | Path | None = None,
 ) -> pd.DataFrame:
     """One row per customer: purchases, sales and dates up to ``as_of``.
 
@@ -93,10 +74,13 @@ def customer_summary(
     tx:
         Transactions with ``customer_id``, ``receipt_id``, ``timestamp`` and ``amount``.
     as_of:
-        Only receipts dated on or before this moment count. Default: midnight after the
-        last day in ``tx`` (everything counts).
+        Only receipts dated on or before this moment count. Default: the analysis date of
+        :func:`crm_helpers.timeframe.analysis_date` (everything counts).
     allow_returns:
         Net negative amounts (see the module docstring) instead of refusing them.
+    data_source:
+        Instead of ``tx``: Parquet or CSV files (a file, a folder or a glob such as
+        ``"sales/*.parquet"``), aggregated by DuckDB out-of-core.
 
     Returns
     -------
@@ -116,32 +100,22 @@ def customer_summary(
     0            1          2      40.0            10
     1            2          1       5.0             6
     """
-    narrow = _narrow(tx, allow_returns=allow_returns)
-    moment = analysis_date(narrow, as_of)
-    now = moment.as_unit("ns").value
-    raw = _query(_SUMMARY_SQL, {"tx": narrow}, {"as_of": now})
-    last = raw["last_ns"].to_numpy(dtype="int64")
-    out = pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"].to_numpy(),
-            "frequency": raw["frequency"].to_numpy(dtype="int64"),
-            "monetary": raw["monetary"].to_numpy(dtype="float64"),
-            "first_purchase": pd.to_datetime(raw["first_ns"].to_numpy(dtype="int64"), unit="ns"),
-            "last_purchase": pd.to_datetime(last, unit="ns"),
-            "recency_days": (now - last) // _DAY_NS,
-        }
-    )
-    out["avg_basket"] = out["monetary"] / out["frequency"]
-    return out
+    data = pick_data(tx, data_source)
+    return engine.customer_summary(data, as_of, allow_returns=allow_returns)
 
 
 def rfm_values(
-    tx: pd.DataFrame, as_of: object = None, *, allow_returns: bool = False
+    tx: Data | None = None,
+    as_of: object = None,
+    *,
+    allow_returns: bool = False,
+    data_source: str | Path | None = None,
 ) -> pd.DataFrame:
     """Recency, frequency and monetary value (最近购买、购买频率、购买金额) per customer.
 
     The same as :func:`customer_summary` with the three RFM columns first:
     ``customer_id``, ``recency_days``, ``frequency``, ``monetary``, then the others.
+    ``data_source`` (files instead of ``tx``) as for :func:`customer_summary`.
 
     >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "receipt_id": [1, 2],
     ...     "timestamp": pd.to_datetime(["2024-03-01", "2024-03-09"]), "amount": [9.5, 3.0]})
@@ -150,9 +124,8 @@ def rfm_values(
     0           a             9          1       9.5
     1           b             1          1       3.0
     """
-    summary = customer_summary(tx, as_of, allow_returns=allow_returns)
-    first = ["customer_id", "recency_days", "frequency", "monetary"]
-    return summary[first + [c for c in summary.columns if c not in first]]
+    data = pick_data(tx, data_source)
+    return engine.rfm_values(data, as_of, allow_returns=allow_returns)
 
 
 def quantile_scores(

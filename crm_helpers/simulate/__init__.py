@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 # Every name of the former single module stays importable from here (re-exports).
+from . import _memo
 from ._config import (  # noqa: F401
     DEFAULT_SEGMENTS,
     SCALES,
@@ -136,7 +137,7 @@ def simulate_retailer(
     """
     cfg = _make_config(n_customers, seed, start, end, segments, prospect_share)
     step, close = _progress_steps(progress)
-    shop = _generate(cfg, step)
+    shop = _memo.base(cfg, lambda: _generate(cfg, step))  # small ones: once per process
     close()
     extras = tuple(extras)
     return shop.with_tables(*extras) if extras else shop

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import _memo
 from ._config import SimulationConfig, _rng
 
 
@@ -90,7 +92,8 @@ class Retailer:
             if missing:
                 new = new.with_tables(*missing)
                 tables, truth = new.tables, new.truth
-            result = gen(new, _rng(self.config.seed, f"extra:{name}"))
+            make = partial(gen, new, _rng(self.config.seed, f"extra:{name}"))
+            result = _memo.extra(self.config, tables, name, make)
             table, extra_truth = result if isinstance(result, tuple) else (result, None)
             tables[name] = table
             if extra_truth is not None:
