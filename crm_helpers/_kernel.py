@@ -16,7 +16,7 @@ import ast
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KERNEL_NAME", "notebook_parameters"]
+__all__ = ["KERNEL_NAME", "notebook_parameters", "local_kernel_manager_class"]
 
 #: The Jupyter kernel registered for the course's own environment (by ``make``); the
 #: course runner, the notebook tests and the grader all run notebooks with it.
@@ -35,3 +35,51 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
         except (ValueError, SyntaxError):
             out[name] = info["default"]
     return out
+
+
+def local_kernel_manager_class() -> type:
+    """A ``KernelManager`` whose kernels listen on Unix sockets in a private folder of this
+    process (mode 0700) instead of TCP ports on localhost: another user's process cannot
+    connect, and ipykernel 7 has no "running over TCP without encryption" to warn about.
+    Pass it as papermill's or nbclient's ``kernel_manager_class``.
+
+    >>> km = local_kernel_manager_class()(kernel_name=KERNEL_NAME)
+    >>> km.transport, Path(km.ip).parent.stat().st_mode & 0o777 == 0o700
+    ('ipc', True)
+    """
+    global _LOCAL_KM
+    if _LOCAL_KM is None:
+        import tempfile
+
+        from jupyter_client.manager import KernelManager
+        from traitlets import default
+
+        class LocalKernelManager(KernelManager):
+            @default("transport")
+            def _default_transport(self) -> str:
+                return "ipc"
+
+            @default("ip")
+            def _default_ip(self) -> str:
+                return str(Path(_socket_dir(tempfile.mkdtemp)) / "kernel")
+
+        _LOCAL_KM = LocalKernelManager
+    return _LOCAL_KM
+
+
+_LOCAL_KM: type | None = None
+_SOCKETS: dict[int, str] = {}
+
+
+def _socket_dir(make: Any) -> str:
+    """One private socket folder per process (a forked worker makes its own), removed when
+    the process ends."""
+    import atexit
+    import os
+    import shutil
+
+    pid = os.getpid()
+    if pid not in _SOCKETS:
+        _SOCKETS[pid] = make(prefix="crm-kernels-")
+        atexit.register(shutil.rmtree, _SOCKETS[pid], ignore_errors=True)
+    return _SOCKETS[pid]

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._kernel import KERNEL_NAME, notebook_parameters
+from ._kernel import KERNEL_NAME, local_kernel_manager_class, notebook_parameters
 from .results import default_output_dir, repo_root
 
 __all__ = [
@@ -125,6 +125,7 @@ def run_notebook(
         progress_bar=False,
         log_output=False,
         execution_timeout=timeout,
+        kernel_manager_class=local_kernel_manager_class(),
     )
     _save_static_views(output_path)
     return output_path

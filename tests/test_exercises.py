@@ -18,6 +18,7 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
+from crm_helpers._kernel import local_kernel_manager_class
 from crm_helpers.course import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,7 @@ def test_student_version_hides_answers_and_its_checks_say_not_answered(path: Pat
     client = NotebookClient(
         nb, kernel_name=KERNEL_NAME, allow_errors=True, timeout=600,
         resources={"metadata": {"path": str(path.parent)}},
+        kernel_manager_class=local_kernel_manager_class(),
     )  # fmt: skip
     client.execute()
     for cell in nb.cells:
