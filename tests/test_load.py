@@ -371,3 +371,22 @@ def test_every_chapter_takes_data_options_and_guards_its_sections():
         text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
         assert "data_columns" not in text, path.name
         assert "crm.load_data(" in text and "crm.guard_sections(data)" in text, path.name
+
+
+# --------------------------------------------------------------------------- the docs
+
+
+def test_the_examples_of_docs_data_schema_run(tmp_path, monkeypatch):
+    """Every ```pycon block of docs/data_schema.md, in order, in one namespace."""
+    import doctest
+    import re
+
+    text = (crm.datasets.repo_root() / "docs" / "data_schema.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 10  # an example per shape and per reading option
+    monkeypatch.chdir(tmp_path)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "data_schema", None, 0)
+    runner = doctest.DocTestRunner(optionflags=flags)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
