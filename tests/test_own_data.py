@@ -256,3 +256,37 @@ def test_a_chapter_runs_or_stops_by_name(files, tmp_path, chapter, name, options
         tx = crm.load_transactions(files[name], **options)
         recorded = run.values.get("data") or run.values.get("sizes")
         assert recorded["customers"] == tx["customer_id"].nunique()
+
+
+def test_08_takes_your_receipt_lines_for_the_customer_file_evidence(files, tmp_path):
+    """08's case material (firms, complaint log, rollout) stays simulated; the stage-1
+    evidence comes from your file: its customers, and every line identified."""
+    run = run_chapter("08", str(files["online_retail_clean.csv"]), {}, tmp_path)
+    assert run.errors == []
+    tx = pd.read_csv(files["online_retail_clean.csv"])
+    facts = run.values["customer_file_facts"]
+    assert facts["customers"] == tx["customer_id"].nunique()
+    assert facts["identified_share"] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_08_with_an_event_log_notes_the_missing_amount(shared):
+    run = shared("08", "cdnow_events.csv", {"columns": {"timestamp": "day"}})
+    assert run.errors == []
+    assert any("'amount'" in n for n in run.notes)
+    assert "customer_file_facts" not in run.values
+    assert "vendor_choice" in run.values  # the case sections after it still run
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "column"),
+    [
+        ("cdnow_events.csv", {"columns": {"timestamp": "day"}}, "amount"),
+        ("or_baskets.csv", {"columns": {"receipt_id": "Invoice", "sku": "Item"}}, "customer_id"),
+    ],
+    ids=["09-event-log", "09-baskets"],
+)
+def test_09_notes_what_a_plan_needs_instead_of_tracebacks(files, tmp_path, name, options, column):
+    run = run_chapter("09", str(files[name]), {**options}, tmp_path)
+    assert_runs_or_stops_by_name(run)
+    assert run.errors == []
+    assert any(repr(column) in n or column in n for n in run.notes)
