@@ -332,6 +332,14 @@ def test_a_cell_the_data_cannot_feed_shows_a_note_and_is_undone(guarded):
     assert sections._exec_guarded("len(tx)", guarded) == 2
 
 
+def test_columns_pandas_names_in_an_index_give_a_note_too(guarded):
+    """``drop_duplicates``/``duplicated`` raise ``KeyError(Index([...]))``, not a string."""
+    note = sections._exec_guarded("tx.drop_duplicates('category')", guarded)
+    assert "needs a column 'category'" in note.reason
+    note = sections._exec_guarded("tx.drop_duplicates(['amount', 'sku'])", guarded)
+    assert "no column 'amount'" in note.reason
+
+
 def test_other_errors_are_raised_as_usual(guarded):
     with pytest.raises(ZeroDivisionError):
         sections._exec_guarded("1 / 0", guarded)
