@@ -290,3 +290,16 @@ def test_09_notes_what_a_plan_needs_instead_of_tracebacks(files, tmp_path, name,
     assert_runs_or_stops_by_name(run)
     assert run.errors == []
     assert any(repr(column) in n or column in n for n in run.notes)
+
+
+def test_09_plans_on_your_receipt_lines(files, tmp_path):
+    """Real Online Retail lines (no categories, no members): the whole plan runs on them."""
+    run = run_chapter("09", str(files["online_retail_clean.csv"]), {}, tmp_path)
+    assert run.errors == []
+    shipped = crm.load_online_retail()
+    shipped = shipped[shipped["customer_id"] % 40 == 0]
+    assert run.values["summary"]["total_sales"] == pytest.approx(shipped["amount"].sum(), rel=1e-9)
+    assert run.values["summary"]["customers"] == shipped["customer_id"].nunique()
+    deciles = crm.segment.decile_table(shipped)
+    top = deciles.loc[deciles["decile"] == 1, "sales_share"].iloc[0]
+    assert run.values["top_decile_share"] == pytest.approx(top, rel=1e-9)
