@@ -245,8 +245,16 @@ def test_three_months_run_06_with_notes_instead_of_tracebacks(files, tmp_path):
         ("03", "fifty.csv", {}),
         ("07", "sim_gbk.csv", {"encoding": "gbk", "columns": ZH_COLUMNS}),
         ("02", "records.csv", {}),
+        ("06", "fifty.csv", {}),
     ],
-    ids=["05-three-months", "05-fifty-customers", "03-fifty-customers", "07-gbk", "02-records"],
+    ids=[
+        "05-three-months",
+        "05-fifty-customers",
+        "03-fifty-customers",
+        "07-gbk",
+        "02-records",
+        "06-fifty-customers",
+    ],
 )
 def test_a_chapter_runs_or_stops_by_name(files, tmp_path, chapter, name, options):
     run = run_chapter(chapter, str(files[name]), options, tmp_path)
@@ -303,3 +311,10 @@ def test_09_plans_on_your_receipt_lines(files, tmp_path):
     deciles = crm.segment.decile_table(shipped)
     top = deciles.loc[deciles["decile"] == 1, "sales_share"].iloc[0]
     assert run.values["top_decile_share"] == pytest.approx(top, rel=1e-9)
+
+
+def test_receipt_lines_in_04_note_the_survey_and_never_score_the_simulated_one(files, tmp_path):
+    run = run_chapter("04", str(files["three_months.csv"]), {}, tmp_path)
+    assert run.errors == []
+    assert any("survey table" in n and "'recommend'" in n for n in run.notes)
+    assert "nps_overall" not in run.values and "drivers" not in run.tables
