@@ -246,6 +246,11 @@ def test_three_months_run_06_with_notes_instead_of_tracebacks(files, tmp_path):
         ("07", "sim_gbk.csv", {"encoding": "gbk", "columns": ZH_COLUMNS}),
         ("02", "records.csv", {}),
         ("06", "fifty.csv", {}),
+        ("01", "sim_gbk.csv", {"encoding": "gbk", "columns": ZH_COLUMNS}),
+        ("03", "cdnow_events.csv", {"columns": {"timestamp": "day"}}),
+        ("05", "cdnow_events.csv", {"columns": {"timestamp": "day"}}),
+        ("07", "three_months.csv", {}),
+        ("02", "three_months.csv", {}),
     ],
     ids=[
         "05-three-months",
@@ -254,6 +259,11 @@ def test_three_months_run_06_with_notes_instead_of_tracebacks(files, tmp_path):
         "07-gbk",
         "02-records",
         "06-fifty-customers",
+        "01-gbk",
+        "03-event-log",
+        "05-event-log",
+        "07-three-months",
+        "02-receipt-lines",
     ],
 )
 def test_a_chapter_runs_or_stops_by_name(files, tmp_path, chapter, name, options):
@@ -261,7 +271,7 @@ def test_a_chapter_runs_or_stops_by_name(files, tmp_path, chapter, name, options
     assert_runs_or_stops_by_name(run)
     assert not any(n == "NameError" for n, _ in run.errors)
     if chapter in ("05", "07") and not run.errors:
-        tx = crm.load_transactions(files[name], **options)
+        tx = crm.load_data(files[name], **options).transactions
         recorded = run.values.get("data") or run.values.get("sizes")
         assert recorded["customers"] == tx["customer_id"].nunique()
 
