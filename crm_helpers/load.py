@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import glob
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -174,6 +175,37 @@ def _sniff_sep(path: Path, encoding: str | None) -> str:
     return best if counts[best] else ","
 
 
+def _one_column_check(df: pd.DataFrame, shown: str, sep: str) -> pd.DataFrame:
+    """A table read as one column whose name holds another separator: the wrong ``sep``."""
+    if df.shape[1] == 1:
+        header = str(df.columns[0])
+        other = [s for s in _SEPARATORS if s != sep and s in header]
+        if other:
+            raise DataValidationError(
+                f"The file{shown} was read with sep={sep!r} as one column named {header!r}: "
+                f"its columns are separated by {other[0]!r}. Give that separator: "
+                f'data_options = {{"sep": {json.dumps(other[0])}}}.'
+            )
+    return df
+
+
+def _sheets(path: Path, shown: str, dtype: Any) -> pd.DataFrame:
+    """The only sheet of a workbook; with several, an error listing them (never a guess)."""
+    book = pd.read_excel(path, sheet_name=None, dtype=dtype)
+    if len(book) == 1:
+        return next(iter(book.values()))
+    listed = "; ".join(
+        f"{name!r} ({len(t):,} row{'s' if len(t) != 1 else ''}: "
+        f"{', '.join(map(str, list(t.columns)[:6]))})"
+        for name, t in book.items()
+    )
+    example = json.dumps(next(reversed(book)), ensure_ascii=False)
+    raise DataValidationError(
+        f"The Excel file{shown} has {len(book)} sheets: {listed}. Say which one holds your "
+        f'data: data_options = {{"sheet": {example}}} (a name, or a number from 0).'
+    )
+
+
 def _read_text(path: Path, shown: str, options: Mapping[str, Any], dtype: Any) -> pd.DataFrame:
     encoding = options.get("encoding")
     sep = options.get("sep") or _sniff_sep(path, encoding)
@@ -188,7 +220,7 @@ def _read_text(path: Path, shown: str, options: Mapping[str, Any], dtype: Any) -
             '{"sep": ";", "decimal": ","}.'
         )
     try:
-        return pd.read_csv(path, **kwargs)
+        return _one_column_check(pd.read_csv(path, **kwargs), shown, sep)
     except pd.errors.EmptyDataError as err:
         raise DataValidationError(
             f"The file{shown} is empty: it has no header line and no rows."
@@ -212,7 +244,9 @@ def _read_one(path: Path, options: Mapping[str, Any], dtype: Any) -> pd.DataFram
     name = path.name.lower()
     suffix = name[:-3] if name.endswith(".gz") else name
     if suffix.endswith(_EXCEL_SUFFIXES):
-        sheet = options.get("sheet", 0)
+        sheet = options.get("sheet")
+        if sheet is None:
+            return _sheets(path, shown, dtype)
         try:
             return pd.read_excel(path, sheet_name=sheet, dtype=dtype)
         except ValueError as err:

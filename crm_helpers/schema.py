@@ -157,9 +157,16 @@ def _to_numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
     num = pd.to_numeric(s, errors="coerce")
     bad = num.isna() & s.notna()
     if bad.any():
+        comma = s[bad].astype("string").str.fullmatch(r"\s*-?[\d.]*\d,\d+\s*").fillna(False)
+        hint = (
+            ' They look like European numbers: data_options = {"decimal": ","} (and '
+            '"thousands": "." for 1.234,50).'
+            if comma.all()
+            else ""
+        )
         raise DataValidationError(
             f"Column {col!r} of {_the(table)} must be numeric; "
-            f"found text that is not a number in {_bad_rows(bad, s)}."
+            f"found text that is not a number in {_bad_rows(bad, s)}.{hint}"
         )
     return num
 
@@ -167,6 +174,8 @@ def _to_numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
 _HAS_OFFSET = r"(?:Z|[+-]\d\d:?\d\d)\s*$"
 # two numbers, then a year: 01/12/2010, 1.12.10, 01-12-2010 08:26 (day or month first?)
 _YEAR_LAST = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
+# a year first: 2023-06-03, 2023/6/3 (never day first, whatever ``dayfirst`` says)
+_YEAR_FIRST = r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)"
 
 
 class AmbiguousDatesError(DataValidationError):
@@ -295,6 +304,9 @@ def parse_dates(
     else:
         if dayfirst is None:
             dayfirst = bool(detect_dayfirst(s, column, table))
+        iso = s.astype("string").str.match(_YEAR_FIRST).fillna(False).to_numpy(dtype=bool)
+        if dayfirst and iso.any():  # 2023-06-03 is 3 June, whatever the other values say
+            return _parse_split(s, iso, column, table)
         out = _parse_one_format(s, dayfirst)
         if out is None:
             out = _parse_mixed_dates(s, column, table, dayfirst=dayfirst)
@@ -309,6 +321,16 @@ def parse_dates(
         # stays 18:00); text with several different UTC offsets was parsed to UTC above
         out = out.dt.tz_localize(None)
     return out
+
+
+def _parse_split(s: pd.Series, iso: np.ndarray, column: str, table: str) -> pd.Series:
+    """Year-first values (``2023-06-03``) read year-month-day, the others day first."""
+    values = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for mask, dayfirst in ((iso, False), (~iso, True)):
+        if mask.any():
+            part = parse_dates(s[mask], dayfirst=dayfirst, column=column, table=table)
+            values[mask] = part.to_numpy(dtype="datetime64[ns]")
+    return pd.Series(values, index=s.index, name=s.name)
 
 
 def _to_datetime(df: pd.DataFrame, col: str, table: str) -> pd.Series:

@@ -113,7 +113,8 @@ def skip_note(err: BaseException, data: DataSet | None = None) -> SectionNote | 
     if reason:
         return SectionNote(reason)
     if isinstance(err, KeyError) and err.args:
-        keys = err.args[0] if isinstance(err.args[0], list) else [err.args[0]]
+        arg = err.args[0]  # a name, or a list or Index of names
+        keys = [arg] if isinstance(arg, str) or not isinstance(arg, Iterable) else list(arg)
         absent = [k for k in keys if isinstance(k, str) and k not in _columns(data)]
         if absent and len(absent) == len(keys) and _raised_in(err, "pandas"):
             col = absent[0]

@@ -169,6 +169,79 @@ def test_unknown_options_are_named():
         crm.load_transactions("x.csv", delimiter=";")
 
 
+# --------------------------------------------------------------------------- hostile files
+# Files a user really brings; each stops with an error naming the column or the option,
+# what was expected and what was found (or, where the file is unambiguous, reads right).
+
+
+def test_a_wrong_separator_is_named_with_the_right_one(tmp_path):
+    LINES.to_csv(tmp_path / "comma.csv", index=False)
+    with pytest.raises(DataValidationError, match=r"sep=';' as one column .*\{\"sep\": \",\"\}"):
+        crm.load_transactions(tmp_path / "comma.csv", sep=";")
+    LINES.to_csv(tmp_path / "semi.csv", index=False, sep=";")  # no sep given: found
+    assert crm.load_transactions(tmp_path / "semi.csv")["amount"].sum() == pytest.approx(TOTAL)
+
+
+def test_text_in_amounts_names_the_column_row_and_value(tmp_path):
+    lines = LINES.assign(unit_price=["1234.5", "about 3", "1.5"])
+    lines.to_csv(tmp_path / "text.csv", index=False)
+    with pytest.raises(DataValidationError, match=r"'unit_price' .*numeric.*row 1: 'about 3'"):
+        crm.load_transactions(tmp_path / "text.csv")
+    european = LINES.assign(unit_price=["1234,50", "3,25", "1,50"])
+    european.to_csv(tmp_path / "eu.csv", index=False, sep=";")
+    with pytest.raises(DataValidationError, match=r"'unit_price'.*\{\"decimal\": \",\"\}"):
+        crm.load_transactions(tmp_path / "eu.csv")
+    tx = crm.load_transactions(tmp_path / "eu.csv", decimal=",")
+    assert tx["amount"].sum() == pytest.approx(TOTAL, rel=1e-12)
+
+
+def test_a_missing_customer_id_is_counted_and_a_missing_column_named(tmp_path):
+    LINES.assign(customer_id=["007", None, "012"]).to_csv(tmp_path / "gap.csv", index=False)
+    with pytest.raises(DataValidationError, match=r"'customer_id' .*missing values; found 1"):
+        crm.load_transactions(tmp_path / "gap.csv")
+    LINES.drop(columns="customer_id").to_csv(tmp_path / "none.csv", index=False)
+    with pytest.raises(DataValidationError, match=r"no column 'customer_id'.*It contains"):
+        crm.load_transactions(tmp_path / "none.csv")
+    assert load_data(tmp_path / "none.csv").shape == "baskets"  # rules still run, with notes
+
+
+def test_mixed_date_formats_read_each_value_right(tmp_path):
+    """ISO dates beside day-first ones: 2011-01-05 stays 5 January (dateutil's dayfirst
+    would swap it to 1 May); day-first and month-first together are refused."""
+    when = ["13/12/2010 08:26", "2011-01-05 10:00", "2011-01-13 17:05"]
+    got = parse_dates(pd.Series(when, index=[4, 4, 9]))
+    assert got.dt.strftime("%Y-%m-%d").tolist() == ["2010-12-13", "2011-01-05", "2011-01-13"]
+    assert got.index.tolist() == [4, 4, 9]
+    lines = LINES.assign(timestamp=["13/12/2010 08:26", "13/12/2010 08:26", "2011-01-05 17:05"])
+    lines.to_csv(tmp_path / "mixed.csv", index=False)
+    tx = crm.load_transactions(tmp_path / "mixed.csv")
+    assert tx["timestamp"].dt.month.tolist() == [12, 12, 1]
+    with pytest.raises(DataValidationError, match=r"mixes day-first .*and month-first"):
+        parse_dates(pd.Series(["13/12/2010", "12/13/2010"]))
+
+
+def test_a_gbk_file_without_its_encoding_says_which_to_give(tmp_path):
+    zh = LINES.rename(columns=dict(zip(MAPPING, MAPPING.values(), strict=True)))
+    zh.to_csv(tmp_path / "gbk.csv", index=False, encoding="gbk")
+    with pytest.raises(DataValidationError, match=r'not in the utf-8 .*\{"encoding": "gbk"\}'):
+        load_data(tmp_path / "gbk.csv", columns=MAPPING)
+    data = load_data(tmp_path / "gbk.csv", columns=MAPPING, encoding="gbk")
+    assert data.transactions["amount"].sum() == pytest.approx(TOTAL, rel=1e-12)
+
+
+def test_an_excel_file_with_two_sheets_asks_which(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"说明": ["read me"]}).to_excel(book, sheet_name="说明", index=False)
+        LINES.to_excel(book, sheet_name="sales", index=False)
+    with pytest.raises(DataValidationError, match=r"2 sheets: '说明' \(1 row.*'sales' \(3 rows"):
+        crm.load_transactions(path)
+    assert crm.load_transactions(path, sheet="sales")["amount"].sum() == pytest.approx(TOTAL)
+    assert crm.load_transactions(path, sheet=1)["amount"].sum() == pytest.approx(TOTAL)
+    with pytest.raises(DataValidationError, match=r"no sheet 'Sheet9'"):
+        crm.load_transactions(path, sheet="Sheet9")
+
+
 def test_shipped_bank_marketing_separator_is_found():
     """bank.csv separates columns with ';' and quotes text: the header line decides."""
     tables = read_tables(crm.datasets.data_dir() / "bank_marketing" / "bank.csv")
@@ -259,6 +332,14 @@ def test_a_cell_the_data_cannot_feed_shows_a_note_and_is_undone(guarded):
     assert sections._exec_guarded("len(tx)", guarded) == 2
 
 
+def test_columns_pandas_names_in_an_index_give_a_note_too(guarded):
+    """``drop_duplicates``/``duplicated`` raise ``KeyError(Index([...]))``, not a string."""
+    note = sections._exec_guarded("tx.drop_duplicates('category')", guarded)
+    assert "needs a column 'category'" in note.reason
+    note = sections._exec_guarded("tx.drop_duplicates(['amount', 'sku'])", guarded)
+    assert "no column 'amount'" in note.reason
+
+
 def test_other_errors_are_raised_as_usual(guarded):
     with pytest.raises(ZeroDivisionError):
         sections._exec_guarded("1 / 0", guarded)
@@ -292,9 +373,28 @@ def test_every_chapter_takes_data_options_and_guards_its_sections():
     from crm_helpers.course import notebook_parameters
 
     root = crm.datasets.repo_root() / "notebooks"
-    for path in sorted(root.glob("0[1-7]_*.ipynb")):
+    for path in sorted(root.glob("0[1-9]_*.ipynb")):
         declared = notebook_parameters(path)
         assert declared["data_options"] == {} and "data_columns" not in declared, path.name
         text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
         assert "data_columns" not in text, path.name
         assert "crm.load_data(" in text and "crm.guard_sections(data)" in text, path.name
+
+
+# --------------------------------------------------------------------------- the docs
+
+
+def test_the_examples_of_docs_data_schema_run(tmp_path, monkeypatch):
+    """Every ```pycon block of docs/data_schema.md, in order, in one namespace."""
+    import doctest
+    import re
+
+    text = (crm.datasets.repo_root() / "docs" / "data_schema.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 10  # an example per shape and per reading option
+    monkeypatch.chdir(tmp_path)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "data_schema", None, 0)
+    runner = doctest.DocTestRunner(optionflags=flags)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
