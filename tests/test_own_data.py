@@ -25,8 +25,6 @@ import pytest
 import crm_helpers as crm
 from crm_helpers.course import run_notebook
 
-pytestmark = pytest.mark.xdist_group("own_data")
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = {p.name[:2]: p for p in (ROOT / "notebooks").glob("0[1-9]_*.ipynb")}
 #: The errors a chapter may stop with: they name the column or table and say what to do.
