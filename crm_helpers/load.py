@@ -206,6 +206,34 @@ def _sheets(path: Path, shown: str, dtype: Any) -> pd.DataFrame:
     )
 
 
+def read_csv_named(
+    source: Any,
+    shown: str,
+    kwargs: dict[str, Any],
+    hint: str = 'data_options = {{"encoding": "{}"}}',
+) -> pd.DataFrame:
+    """``pd.read_csv(source, **kwargs)`` with an empty file or a wrong text encoding told in
+    words (``shown`` names the file; ``hint`` shows how to give an encoding).
+
+    >>> import io
+    >>> read_csv_named(io.StringIO("a,b\\n1,2\\n"), " 'x.csv'", {}).shape
+    (1, 2)
+    """
+    try:
+        return pd.read_csv(source, **kwargs)
+    except pd.errors.EmptyDataError as err:
+        raise DataValidationError(
+            f"The file{shown} is empty: it has no header line and no rows."
+        ) from err
+    except UnicodeDecodeError as err:
+        raise DataValidationError(
+            f"The file{shown} is not in the {kwargs.get('encoding') or 'utf-8'} text encoding "
+            f"({err.reason} at byte {err.start}). Files saved by Excel in Chinese Windows are "
+            f"often GBK: {hint.format('gbk')} (or {hint.format('utf-8-sig')} for UTF-8 with a "
+            "BOM)."
+        ) from err
+
+
 def _read_text(path: Path, shown: str, options: Mapping[str, Any], dtype: Any) -> pd.DataFrame:
     encoding = options.get("encoding")
     sep = options.get("sep") or _sniff_sep(path, encoding)
@@ -220,18 +248,7 @@ def _read_text(path: Path, shown: str, options: Mapping[str, Any], dtype: Any) -
             '{"sep": ";", "decimal": ","}.'
         )
     try:
-        return _one_column_check(pd.read_csv(path, **kwargs), shown, sep)
-    except pd.errors.EmptyDataError as err:
-        raise DataValidationError(
-            f"The file{shown} is empty: it has no header line and no rows."
-        ) from err
-    except UnicodeDecodeError as err:
-        raise DataValidationError(
-            f"The file{shown} is not in the {kwargs['encoding']} text encoding "
-            f"({err.reason} at byte {err.start}). Files saved by Excel in Chinese Windows are "
-            'often GBK: data_options = {"encoding": "gbk"} (or "utf-8-sig" for UTF-8 with a '
-            "BOM)."
-        ) from err
+        return _one_column_check(read_csv_named(path, shown, kwargs), shown, sep)
     except pd.errors.ParserError as err:
         raise DataValidationError(
             f"The file{shown} could not be split into columns with sep={sep!r} ({err}). "

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crm_helpers.load import resolve_path
+from crm_helpers.load import read_csv_named, resolve_path
 from crm_helpers.schema import (
     REQUIRED_COLUMNS,
     DataValidationError,
@@ -30,18 +30,7 @@ from ._files import (
 
 
 def _read_csv(source: Any, shown: str, kwargs: dict[str, Any]) -> pd.DataFrame:
-    try:
-        return pd.read_csv(source, **kwargs)
-    except pd.errors.EmptyDataError as err:
-        raise DataValidationError(
-            f"The file{shown} is empty: it has no header line and no rows."
-        ) from err
-    except UnicodeDecodeError as err:
-        raise DataValidationError(
-            f"The file{shown} is not in the {kwargs.get('encoding', 'utf-8')} text encoding "
-            f"({err.reason} at byte {err.start}). Files saved by Excel in Chinese Windows are "
-            "often GBK: pass encoding='gbk' (or encoding='utf-8-sig' for UTF-8 with a BOM)."
-        ) from err
+    return read_csv_named(source, shown, kwargs, hint="encoding='{}'")
 
 
 def read_transactions_csv(
