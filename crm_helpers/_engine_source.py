@@ -18,7 +18,7 @@ import pandas as pd
 from crm_helpers.schema import DataValidationError, require_columns
 from crm_helpers.timeframe import analysis_date
 
-__all__ = ["Source", "open_source", "pick_data"]
+__all__ = ["Source", "open_source", "pick_data", "narrow_transactions"]
 
 _TX_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
 _TABLE = "transactions"
@@ -108,14 +108,25 @@ def open_source(con: duckdb.DuckDBPyConnection, data: object) -> Source:
     )
 
 
-def _frame_source(con: duckdb.DuckDBPyConnection, tx: pd.DataFrame) -> Source:
-    require_columns(tx, _TX_COLUMNS, _TABLE)
-    amount = tx["amount"]
-    if pd.api.types.is_bool_dtype(amount) or not pd.api.types.is_numeric_dtype(amount):
-        raise DataValidationError(
-            f"Column 'amount' of the transactions table must be numeric; found dtype "
-            f"'{amount.dtype}'. Load the table with validate_transactions."
-        )
+def narrow_transactions(
+    tx: pd.DataFrame, extra: tuple[str, ...] = (), numeric: tuple[str, ...] = ("amount",)
+) -> pd.DataFrame:
+    """The transaction columns a helper needs (plus ``extra``), with ``numeric`` columns
+    and the timestamp checked by dtype and the timestamps made naive (local clock time).
+
+    >>> tx = pd.DataFrame({"customer_id": [1], "receipt_id": [1], "amount": [2.0],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01 10:00+08:00"])})
+    >>> narrow_transactions(tx)["timestamp"].iloc[0]
+    Timestamp('2024-01-01 10:00:00')
+    """
+    require_columns(tx, [*_TX_COLUMNS, *extra], _TABLE)
+    for col in numeric:
+        s = tx[col]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            raise DataValidationError(
+                f"Column {col!r} of the transactions table must be numeric; found dtype "
+                f"'{s.dtype}'. Load the table with validate_transactions."
+            )
     ts = tx["timestamp"]
     if not pd.api.types.is_datetime64_any_dtype(ts):
         raise DataValidationError(
@@ -123,9 +134,14 @@ def _frame_source(con: duckdb.DuckDBPyConnection, tx: pd.DataFrame) -> Source:
             f"(datetime64); found dtype '{ts.dtype}'. Convert it with pd.to_datetime, or load "
             "the table with validate_transactions."
         )
-    narrow = tx[list(_TX_COLUMNS)]
-    if getattr(ts.dt, "tz", None) is not None:  # local clock time, as the helpers do
+    narrow = tx[list(dict.fromkeys([*_TX_COLUMNS, *extra]))]
+    if getattr(ts.dt, "tz", None) is not None:
         narrow = narrow.assign(timestamp=ts.dt.tz_localize(None))
+    return narrow
+
+
+def _frame_source(con: duckdb.DuckDBPyConnection, tx: pd.DataFrame) -> Source:
+    narrow = narrow_transactions(tx)
     con.register("tx", narrow)
     return Source(unit=np.datetime_data(narrow["timestamp"].dtype)[0], frame=narrow)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from crm_helpers._engine_source import narrow_transactions
 from crm_helpers.schema import DataValidationError, require_columns
 
 _TABLE = "transactions"
@@ -22,26 +23,11 @@ def _narrow(
     tx: pd.DataFrame, extra: Sequence[str] = (), *, allow_returns: bool = False
 ) -> pd.DataFrame:
     """The columns needed, checked cheaply, with naive timestamps."""
-    require_columns(tx, [*_TX_COLUMNS, *extra], _TABLE)
     if len(tx) == 0:
+        require_columns(tx, [*_TX_COLUMNS, *extra], _TABLE)
         raise DataValidationError("The transactions table is empty: it has no rows.")
-    for col in ("amount", *[c for c in extra if c in ("quantity", "unit_cost", "discount")]):
-        s = tx[col]
-        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
-            raise DataValidationError(
-                f"Column {col!r} of the transactions table must be numeric; found dtype "
-                f"'{s.dtype}'. Load the table with validate_transactions."
-            )
-    ts = tx["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(ts):
-        raise DataValidationError(
-            "Column 'timestamp' of the transactions table must be a datetime column "
-            f"(datetime64); found dtype '{ts.dtype}'. Convert it with pd.to_datetime, or load "
-            "the table with validate_transactions."
-        )
-    narrow = tx[list(dict.fromkeys([*_TX_COLUMNS, *extra]))]
-    if getattr(ts.dt, "tz", None) is not None:
-        narrow = narrow.assign(timestamp=ts.dt.tz_localize(None))
+    numeric = ("amount", *[c for c in extra if c in ("quantity", "unit_cost", "discount")])
+    narrow = narrow_transactions(tx, tuple(extra), numeric)
     if not allow_returns:
         bad = narrow["amount"].to_numpy() <= 0
         if bad.any():
