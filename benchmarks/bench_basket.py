@@ -46,8 +46,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -57,7 +55,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_kpi import PeakRSS, _versions  # noqa: E402
+from benchmarks.bench_kpi import PeakRSS, _versions, run_worker  # noqa: E402
 
 DATASETS = ("online_retail", "simulated")
 STEPS = (
@@ -209,17 +207,10 @@ def worker(args: argparse.Namespace) -> None:
 
 
 def _spawn(step: str, data: Path, support: float, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", step, "--data", str(data)]
+    cmd = [__file__, "--worker", step, "--data", str(data)]
     cmd += ["--support", repr(support), "--confidence", repr(args.confidence)]
     cmd += ["--repeat", str(args.repeat)]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(step, cmd)
 
 
 # --------------------------------------------------------------------------- driver

@@ -79,7 +79,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_kpi import PeakRSS, _versions, make_transactions  # noqa: E402
+from benchmarks.bench_kpi import PeakRSS, _versions, make_transactions, run_worker  # noqa: E402
 
 STEPS = ("pandas", "helpers", "engine")
 _FREQ = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN"}
@@ -200,17 +200,10 @@ def write_parquet(folder: Path, lines: int, chunk: int, seed: int) -> float:
 
 # --------------------------------------------------------------------------- driver
 def _spawn(step: str, lines: int, args: argparse.Namespace, parquet: str = "") -> dict:
-    cmd = [sys.executable, __file__, "--worker", step, "--lines", str(lines)]
+    cmd = [__file__, "--worker", step, "--lines", str(lines)]
     cmd += ["--seed", str(args.seed), "--repeat", str(args.repeat)]
     cmd += ["--memory-limit", args.memory_limit, "--parquet", parquet]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(step, cmd)
 
 
 def _agree(a: dict, b: dict) -> bool:

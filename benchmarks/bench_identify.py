@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,7 +47,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_kpi import PeakRSS, _versions  # noqa: E402
+from benchmarks.bench_kpi import PeakRSS, _versions, run_worker  # noqa: E402
 
 STEPS = ("crm_resolve", "rapidfuzz_all_pairs", "exact_phone")
 RECORDS_PER_MEMBER = 1.8
@@ -195,16 +193,8 @@ def worker(args: argparse.Namespace) -> None:
 
 
 def _spawn(step: str, n: int, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", step, "--records", str(n)]
-    cmd += ["--seed", str(args.seed)]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} at {n:,} records failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    cmd = [__file__, "--worker", step, "--records", str(n), "--seed", str(args.seed)]
+    return run_worker(f"{step} at {n:,} records", cmd)
 
 
 def _slope(x: list[float], y: list[float]) -> float | None:

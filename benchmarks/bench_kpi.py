@@ -236,19 +236,27 @@ def worker(args: argparse.Namespace) -> None:
 
 
 # --------------------------------------------------------------------------- driver
-def _spawn(step: str, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", step, "--lines", str(args.lines)]
-    cmd += ["--customers", str(args.customers), "--seed", str(args.seed)]
-    cmd += ["--repeat", str(args.repeat), "--unit", args.unit]
-    cmd += ["--string-ids"] if args.string_ids else []
+def run_worker(step: str, cmd: list[str]) -> dict:
+    """Run one benchmark step in a fresh Python process (``cmd``: the script and its worker
+    arguments) with the repository on its path; the step's JSON is its last output line."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, *cmd], capture_output=True, text=True, env=env, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"step {step} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _spawn(step: str, args: argparse.Namespace) -> dict:
+    cmd = [__file__, "--worker", step, "--lines", str(args.lines)]
+    cmd += ["--customers", str(args.customers), "--seed", str(args.seed)]
+    cmd += ["--repeat", str(args.repeat), "--unit", args.unit]
+    cmd += ["--string-ids"] if args.string_ids else []
+    return run_worker(step, cmd)
 
 
 def _versions() -> dict[str, str]:

@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 import warnings
@@ -43,7 +41,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_kpi import PeakRSS, _versions  # noqa: E402
+from benchmarks.bench_kpi import PeakRSS, _versions, run_worker  # noqa: E402
 
 STEPS = (
     "lifetimes_summary",
@@ -136,16 +134,9 @@ def worker(args: argparse.Namespace) -> None:
 
 
 def _spawn(step: str, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", step, "--customers", str(args.customers)]
+    cmd = [__file__, "--worker", step, "--customers", str(args.customers)]
     cmd += ["--seed", str(args.seed), "--repeat", str(args.repeat)]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(step, cmd)
 
 
 def main(argv: list[str] | None = None) -> None:

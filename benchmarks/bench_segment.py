@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,7 +38,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_kpi import PeakRSS, _versions, make_transactions  # noqa: E402
+from benchmarks.bench_kpi import PeakRSS, _versions, make_transactions, run_worker  # noqa: E402
 
 STEPS = ("lifetimes", "pandas_naive", "crm_rfm_deciles", "crm_rfm_values")
 
@@ -147,17 +145,10 @@ def worker(args: argparse.Namespace) -> None:
 
 
 def _spawn(step: str, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", step, "--lines", str(args.lines)]
+    cmd = [__file__, "--worker", step, "--lines", str(args.lines)]
     cmd += ["--customers", str(args.customers), "--seed", str(args.seed)]
     cmd += ["--repeat", str(args.repeat)]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(step, cmd)
 
 
 def main(argv: list[str] | None = None) -> None:
