@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from xdist_groups import scheduler_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +35,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return len(LONG_GROUPS) + (item.path.name not in LONG_MODULES)
 
     items.sort(key=rank)  # stable: the collection order within each rank
+
+
+# --dist loadgroup by each module's `pytestmark` group (pytest 9.2 drops xdist's own grouping)
+pytest_xdist_make_scheduler = scheduler_hook(Path(__file__).parent, ROOT)
