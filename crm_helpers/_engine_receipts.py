@@ -1,0 +1,160 @@
+"""The receipts of a transaction DataFrame, for :mod:`crm_helpers.engine`: built once, kept.
+
+Every aggregation of the engine starts from the receipts (one row per ``receipt_id``:
+``customer_id``, first line time ``ts``, last line time ``ts_max``, ``value``). For a
+DataFrame they are built here as a pandas table:
+
+* when ``receipt_id`` is numeric and sorted (the lines of a receipt next to each other,
+  as tills and exports write them) and ``customer_id`` numeric, by numpy in one linear
+  pass (``np.add.reduceat`` over the runs of equal receipt ids) — no hash table;
+* otherwise by DuckDB's ``GROUP BY receipt_id`` on the registered frame.
+
+The last table is kept (:data:`_CACHE`, one entry per process) with the customer table
+the engine ranks, so that the chapters' calls on the same frame (``segment.rfm_values``,
+``segment.decile_table``, ``kpi.indicators_all``) build them once. The entry is used only
+while the frame's data are unchanged: its key holds the memory address, length, stride and
+dtype of each of the four columns and an exact checksum of the numeric ones, and the entry
+keeps a reference to those columns. Under pandas' copy-on-write that reference makes any
+later write into the frame copy the written column first, so a changed frame has a new
+address and misses the cache (``tests/test_engine.py`` checks edits in place, new columns
+and row subsets). The entry is dropped when the frame is garbage-collected.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+__all__ = ["Receipts", "frame_receipts", "clear_cache"]
+
+_COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
+_CACHE: dict[str, object] = {}
+
+_RECEIPTS_SQL = """
+SELECT any_value(customer_id) AS customer_id, min("timestamp") AS ts,
+       max("timestamp") AS ts_max, sum(CAST(amount AS DOUBLE)) AS value
+FROM tx GROUP BY receipt_id
+"""
+
+
+@dataclass
+class Receipts:
+    """The receipts of one frame, whether each lies within one day, and derived tables."""
+
+    table: pd.DataFrame
+    one_day: bool
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def clear_cache() -> None:
+    """Forget the kept receipts (they are also dropped when their frame is collected).
+
+    >>> clear_cache()
+    """
+    _CACHE.clear()
+
+
+def _key(narrow: pd.DataFrame) -> tuple | None:
+    """Addresses, shapes and checksums of the four columns; None if not plain numpy."""
+    parts: list[object] = [os.getpid(), len(narrow)]
+    for col in _COLUMNS:
+        s = narrow[col]
+        if not isinstance(s.dtype, np.dtype) or s.dtype.kind not in "iufMO":
+            return None
+        arr = s.to_numpy()
+        address = arr.__array_interface__["data"][0]
+        parts += [col, address, arr.strides, arr.dtype.str]
+        if arr.dtype.kind in "ifM" and arr.dtype.itemsize == 8:
+            parts.append(int(arr.view(np.int64).sum()))  # exact: wraps around
+    return tuple(parts)
+
+
+def _sorted_receipts(narrow: pd.DataFrame) -> pd.DataFrame | None:
+    """The receipts by one linear numpy pass, if the lines are in receipt order."""
+    rid, cust = narrow["receipt_id"].to_numpy(), narrow["customer_id"].to_numpy()
+    ts, amount = narrow["timestamp"].to_numpy(), narrow["amount"].to_numpy()
+    if len(rid) == 0 or rid.dtype.kind not in "iu" or cust.dtype.kind not in "iu":
+        return None
+    if amount.dtype.kind == "f" and np.isnan(amount).any():
+        return None  # DuckDB skips missing amounts: leave them to it
+    if np.isnat(ts).any() or not (rid[1:] >= rid[:-1]).all():
+        return None
+    new_receipt = rid[1:] != rid[:-1]
+    if (cust[1:] != cust[:-1])[~new_receipt].any():
+        return None  # one receipt with two customers: DuckDB's any_value, as before
+    starts = np.concatenate(([0], np.flatnonzero(new_receipt) + 1))
+    stamps = ts.view(np.int64)
+    return pd.DataFrame(
+        {
+            "customer_id": cust[starts],
+            "ts": np.minimum.reduceat(stamps, starts).view(ts.dtype),
+            "ts_max": np.maximum.reduceat(stamps, starts).view(ts.dtype),
+            "value": np.add.reduceat(amount.astype(np.float64, copy=False), starts),
+        }
+    )
+
+
+def _one_day(table: pd.DataFrame) -> bool:
+    days = table["ts"].to_numpy().astype("datetime64[D]")
+    return bool((days == table["ts_max"].to_numpy().astype("datetime64[D]")).all())
+
+
+def frame_receipts(
+    con: duckdb.DuckDBPyConnection, narrow: pd.DataFrame, owner: object = None
+) -> Receipts:
+    """The receipts of ``narrow`` (registered in ``con`` as ``tx``), kept for reuse.
+
+    ``owner`` is the caller's frame: the kept entry is dropped when it is collected.
+
+    >>> import duckdb
+    >>> tx = pd.DataFrame({"customer_id": [7, 7, 8], "receipt_id": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:01",
+    ...                                  "2024-01-02 09:00"]),
+    ...     "amount": [2.0, 3.0, 4.0]})
+    >>> con = duckdb.connect(); con.register("tx", tx)
+    >>> frame_receipts(con, tx).table[["customer_id", "value"]]
+       customer_id  value
+    0            7    5.0
+    1            8    4.0
+    """
+    key = _key(narrow)
+    if key is not None and _CACHE.get("key") == key:
+        return _CACHE["receipts"]  # type: ignore[return-value]
+    table = _sorted_receipts(narrow)
+    if table is None:
+        table = con.execute(_RECEIPTS_SQL).df()
+    receipts = Receipts(table=table, one_day=_one_day(table))
+    if key is not None:
+        _CACHE.clear()
+        _CACHE.update(key=key, receipts=receipts, columns=narrow)
+        _drop_with(owner if owner is not None else narrow, key)
+    return receipts
+
+
+def _drop_with(owner: object, key: tuple) -> None:
+    def drop(key: tuple = key) -> None:
+        if _CACHE.get("key") == key:
+            _CACHE.clear()
+
+    try:
+        weakref.finalize(owner, drop)
+    except TypeError:  # not weak-referenceable: kept until the next frame
+        pass
+
+
+def derived(receipts: Receipts, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A table computed from ``receipts`` alone (e.g. the ranked customers), made once.
+
+    >>> r = Receipts(pd.DataFrame(), True)
+    >>> derived(r, "n", lambda: pd.DataFrame({"n": [1]}))["n"].tolist()
+    [1]
+    """
+    if name not in receipts.derived:
+        receipts.derived[name] = make()
+    return receipts.derived[name]
