@@ -117,7 +117,7 @@ def frame_receipts(
     ...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:01",
     ...                                  "2024-01-02 09:00"]),
     ...     "amount": [2.0, 3.0, 4.0]})
-    >>> con = duckdb.connect(); con.register("tx", tx)
+    >>> con = duckdb.connect(); _ = con.register("tx", tx)
     >>> frame_receipts(con, tx).table[["customer_id", "value"]]
        customer_id  value
     0            7    5.0
