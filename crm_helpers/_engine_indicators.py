@@ -113,9 +113,14 @@ def _distinct_per_key(kk: np.ndarray, codes: np.ndarray, n_keys: int, n_codes: i
 
 
 def frame_indicators(
-    receipts: pd.DataFrame, periods: list[str], unit: str
+    receipts: pd.DataFrame,
+    periods: list[str],
+    unit: str,
+    codes: tuple[np.ndarray, object] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The indicators of ``periods`` from receipts (``customer_id``, ``ts``, ``value``).
+
+    ``codes``: the receipts' customer codes and the customers (``pd.factorize``), if known.
 
     >>> r = pd.DataFrame({"customer_id": [1, 2, 1],
     ...     "ts": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-01-02"]),
@@ -126,7 +131,7 @@ def frame_indicators(
     1 2024-01-01       2          2
     """
     ts, value = receipts["ts"].to_numpy(), receipts["value"].to_numpy(dtype=np.float64)
-    codes, uniques = pd.factorize(receipts["customer_id"].to_numpy())
+    codes, uniques = codes if codes is not None else pd.factorize(receipts["customer_id"])
     keys = _period_keys(ts)
     out = {}
     for p in periods:

@@ -26,12 +26,13 @@ import os
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-__all__ = ["Receipts", "frame_receipts", "clear_cache"]
+__all__ = ["Receipts", "frame_receipts", "clear_cache", "derived"]
 
 _COLUMNS = ("customer_id", "receipt_id", "timestamp", "amount")
 _CACHE: dict[str, object] = {}
@@ -49,7 +50,15 @@ class Receipts:
 
     table: pd.DataFrame
     one_day: bool
-    derived: dict[str, pd.DataFrame] = field(default_factory=dict)
+    derived: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        """No missing value or time (numpy may then aggregate them as DuckDB does)."""
+        if "clean" not in self.derived:
+            value, ts = self.table["value"].to_numpy(), self.table["ts"].to_numpy()
+            self.derived["clean"] = not (np.isnan(value).any() or np.isnat(ts).any())
+        return bool(self.derived["clean"])
 
 
 def clear_cache() -> None:
@@ -148,7 +157,7 @@ def _drop_with(owner: object, key: tuple) -> None:
         pass
 
 
-def derived(receipts: Receipts, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def derived(receipts: Receipts, name: str, make: Callable[[], object]) -> Any:
     """A table computed from ``receipts`` alone (e.g. the ranked customers), made once.
 
     >>> r = Receipts(pd.DataFrame(), True)

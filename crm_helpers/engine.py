@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from crm_helpers._duck import cursor
+from crm_helpers._engine_customers import customer_codes, ranked_customers
 from crm_helpers._engine_indicators import frame_indicators, sql_indicators
 from crm_helpers._engine_receipts import Receipts, derived, frame_receipts
 from crm_helpers._engine_source import Source, open_source
@@ -380,8 +381,8 @@ def _compute(
     by_period = _deciles(con, named, exact) if named else {}
     if not kpi_periods:
         kpis = {}
-    elif receipts is not None and len(receipts.table):
-        kpis = frame_indicators(receipts.table, kpi_periods, source.unit)
+    elif receipts is not None and len(receipts.table) and receipts.clean:
+        kpis = frame_indicators(receipts.table, kpi_periods, source.unit, customer_codes(receipts))
     else:
         kpis = sql_indicators(con, kpi_periods, source.unit)
     return Aggregates(
@@ -400,7 +401,11 @@ def _ranked(con: duckdb.DuckDBPyConnection, receipts: Receipts | None) -> pd.Dat
         con.execute(_CUSTOMERS_SQL)
         return con.execute(_RANKED_CUSTOMERS_SQL).df()
 
-    return make() if receipts is None else derived(receipts, "ranked", make)
+    if receipts is None:
+        return make()
+    if not receipts.clean:  # missing values: DuckDB's sums skip them
+        return derived(receipts, "ranked", make)
+    return derived(receipts, "ranked", lambda: ranked_customers(receipts))
 
 
 def aggregate(
