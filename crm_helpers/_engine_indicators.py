@@ -5,9 +5,10 @@ Two ways, with the same results (``tests/test_engine.py`` compares both with pan
 * :func:`sql_indicators`: one DuckDB query over the receipts table ``r`` (``GROUPING
   SETS``; used for Parquet/CSV files, out-of-core);
 * :func:`frame_indicators`: numpy over the receipts held as a DataFrame (used for a
-  DataFrame): integer period keys, ``np.bincount`` for sums and counts, and the distinct
-  customers of each period counted on a (period × customer) bit map instead of a hash
-  table or a sort.
+  DataFrame): the receipts put in day order once (a radix sort of 16-bit day numbers),
+  so that every period is a run of receipts; sums, counts, maxima and minima by
+  ``np.*.reduceat`` over the runs, and the distinct customers of a run counted on one
+  boolean array over the customers, set and cleared run by run (no hash table).
 
 Both give one row per period that has receipts, in time order, with the columns of
 ``kpi.indicators``.
@@ -20,8 +21,6 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["indicators_sql", "sql_indicators", "frame_indicators", "finish_indicators"]
-
-_BITMAP_CELLS = 200_000_000  # beyond (periods × customers) cells: a hash of the pairs
 
 # Integer keys of the periods (cheaper to compare than timestamps); weeks start on Monday.
 _PERIOD_KEYS = {
@@ -90,10 +89,21 @@ def sql_indicators(
     return {p: finish_indicators(raw[raw["level"] == p], unit) for p in periods}
 
 
-def _period_keys(ts: np.ndarray) -> dict[str, tuple[np.ndarray, str, int]]:
-    """Integer key of each period, with the unit and step that turn a key into its start."""
-    months = ts.astype("datetime64[M]").view(np.int64)
+def _by_day(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """The receipts' order by day (stable), their day numbers in that order, the first day."""
     days = ts.astype("datetime64[D]").view(np.int64)
+    first = int(days.min())
+    offset = days - first
+    small = offset.astype(np.uint16) if int(offset.max()) < 2**16 else offset
+    order = np.argsort(small, kind="stable")  # radix sort for 16-bit keys
+    return order, days[order], first
+
+
+def _period_keys(days: np.ndarray, first: int) -> dict[str, tuple[np.ndarray, str, int]]:
+    """Integer key of each period (non-decreasing with ``days``), with the unit and step
+    that turn a key into the period's start. Months come from a table of the days spanned."""
+    span = np.arange(first, int(days[-1]) + 1).astype("datetime64[D]")
+    months = span.astype("datetime64[M]").view(np.int64)[days - first]
     return {  # 1970-01-01 was a Thursday: (days + 3) // 7 counts weeks from a Monday
         "year": (months // 12, "M", 12),
         "quarter": (months // 3, "M", 3),
@@ -102,14 +112,17 @@ def _period_keys(ts: np.ndarray) -> dict[str, tuple[np.ndarray, str, int]]:
     }
 
 
-def _distinct_per_key(kk: np.ndarray, codes: np.ndarray, n_keys: int, n_codes: int) -> np.ndarray:
-    """How many distinct codes each key 0 … n_keys-1 has."""
-    pairs = kk * n_codes + codes
-    if n_keys * n_codes <= _BITMAP_CELLS:
-        seen = np.zeros(n_keys * n_codes, dtype=bool)
-        seen[pairs] = True
-        return np.count_nonzero(seen.reshape(n_keys, n_codes), axis=1)
-    return np.bincount(pd.unique(pairs) // n_codes, minlength=n_keys)
+def _distinct_per_block(codes: np.ndarray, starts: np.ndarray, n_codes: int) -> np.ndarray:
+    """How many distinct codes each block ``codes[starts[i]:starts[i + 1]]`` holds."""
+    seen = np.zeros(n_codes, dtype=bool)
+    ends = [*starts[1:].tolist(), len(codes)]
+    out = np.empty(len(starts), dtype=np.int64)
+    for i, (a, b) in enumerate(zip(starts.tolist(), ends, strict=True)):
+        block = codes[a:b]
+        seen[block] = True
+        out[i] = np.count_nonzero(seen)
+        seen[block] = False
+    return out
 
 
 def frame_indicators(
@@ -121,6 +134,7 @@ def frame_indicators(
     """The indicators of ``periods`` from receipts (``customer_id``, ``ts``, ``value``).
 
     ``codes``: the receipts' customer codes and the customers (``pd.factorize``), if known.
+    The receipts are put in day order once; every period is then a run of receipts.
 
     >>> r = pd.DataFrame({"customer_id": [1, 2, 1],
     ...     "ts": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-01-02"]),
@@ -130,29 +144,26 @@ def frame_indicators(
     0 2023-12-25       1          1
     1 2024-01-01       2          2
     """
-    ts, value = receipts["ts"].to_numpy(), receipts["value"].to_numpy(dtype=np.float64)
     codes, uniques = codes if codes is not None else pd.factorize(receipts["customer_id"])
-    keys = _period_keys(ts)
+    order, days, first = _by_day(receipts["ts"].to_numpy())
+    value = receipts["value"].to_numpy(dtype=np.float64)[order]
+    codes = codes[order]
+    keys = _period_keys(days, first)
     out = {}
     for p in periods:
         key, step_unit, step = keys[p]
-        first = int(key.min()) if len(key) else 0
-        kk = key - first
-        n = int(kk.max()) + 1 if len(kk) else 0
-        visits = np.bincount(kk, minlength=n)
-        top, low = np.full(n, -np.inf), np.full(n, np.inf)
-        np.maximum.at(top, kk, value)
-        np.minimum.at(low, kk, value)
-        starts = np.arange(first, first + n) * step - (3 if p == "week" else 0)
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
         raw = pd.DataFrame(
             {
-                "period": starts.astype(f"datetime64[{step_unit}]"),
-                "total_sales": np.bincount(kk, weights=value, minlength=n),
-                "visits": visits,
-                "customers": _distinct_per_key(kk, codes, n, len(uniques)),
-                "max_basket": top,
-                "min_basket": low,
+                "period": (key[starts] * step - (3 if p == "week" else 0)).astype(
+                    f"datetime64[{step_unit}]"
+                ),
+                "total_sales": np.add.reduceat(value, starts),
+                "visits": np.diff(np.append(starts, len(key))),
+                "customers": _distinct_per_block(codes, starts, len(uniques)),
+                "max_basket": np.maximum.reduceat(value, starts),
+                "min_basket": np.minimum.reduceat(value, starts),
             }
         )
-        out[p] = finish_indicators(raw[visits > 0], unit)
+        out[p] = finish_indicators(raw, unit)
     return out
