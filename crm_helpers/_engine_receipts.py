@@ -46,11 +46,25 @@ FROM tx GROUP BY receipt_id
 
 @dataclass
 class Receipts:
-    """The receipts of one frame, whether each lies within one day, and derived tables."""
+    """The receipts of one frame and tables derived from them alone.
+
+    ``last_times`` makes the receipts' last line times (``ts_max``) when first needed
+    (receipts across midnight or ``as_of``); without it ``table`` already has them.
+    """
 
     table: pd.DataFrame
-    one_day: bool
+    last_times: Callable[[], np.ndarray] | None = None
     derived: dict[str, object] = field(default_factory=dict)
+
+    def one_day(self) -> bool:
+        """Whether every receipt lies within one day (adds ``ts_max`` to the table)."""
+        if "one_day" not in self.derived:
+            if "ts_max" not in self.table:
+                self.table["ts_max"] = self.last_times()
+            days = self.table["ts"].to_numpy().astype("datetime64[D]")
+            last = self.table["ts_max"].to_numpy().astype("datetime64[D]")
+            self.derived["one_day"] = bool((days == last).all())
+        return bool(self.derived["one_day"])
 
     @property
     def clean(self) -> bool:
@@ -84,7 +98,7 @@ def _key(narrow: pd.DataFrame) -> tuple | None:
     return tuple(parts)
 
 
-def _sorted_receipts(narrow: pd.DataFrame) -> pd.DataFrame | None:
+def _sorted_receipts(narrow: pd.DataFrame) -> Receipts | None:
     """The receipts by one linear numpy pass, if the lines are in receipt order."""
     rid, cust = narrow["receipt_id"].to_numpy(), narrow["customer_id"].to_numpy()
     ts, amount = narrow["timestamp"].to_numpy(), narrow["amount"].to_numpy()
@@ -99,19 +113,14 @@ def _sorted_receipts(narrow: pd.DataFrame) -> pd.DataFrame | None:
         return None  # one receipt with two customers: DuckDB's any_value, as before
     starts = np.concatenate(([0], np.flatnonzero(new_receipt) + 1))
     stamps = ts.view(np.int64)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "customer_id": cust[starts],
             "ts": np.minimum.reduceat(stamps, starts).view(ts.dtype),
-            "ts_max": np.maximum.reduceat(stamps, starts).view(ts.dtype),
             "value": np.add.reduceat(amount.astype(np.float64, copy=False), starts),
         }
     )
-
-
-def _one_day(table: pd.DataFrame) -> bool:
-    days = table["ts"].to_numpy().astype("datetime64[D]")
-    return bool((days == table["ts_max"].to_numpy().astype("datetime64[D]")).all())
+    return Receipts(table, lambda: np.maximum.reduceat(stamps, starts).view(ts.dtype))
 
 
 def frame_receipts(
@@ -135,10 +144,9 @@ def frame_receipts(
     key = _key(narrow)
     if key is not None and _CACHE.get("key") == key:
         return _CACHE["receipts"]  # type: ignore[return-value]
-    table = _sorted_receipts(narrow)
-    if table is None:
-        table = con.execute(_RECEIPTS_SQL).df()
-    receipts = Receipts(table=table, one_day=_one_day(table))
+    receipts = _sorted_receipts(narrow)
+    if receipts is None:
+        receipts = Receipts(con.execute(_RECEIPTS_SQL).df())
     if key is not None:
         _CACHE.clear()
         _CACHE.update(key=key, receipts=receipts, columns=narrow)
@@ -160,7 +168,7 @@ def _drop_with(owner: object, key: tuple) -> None:
 def derived(receipts: Receipts, name: str, make: Callable[[], object]) -> Any:
     """A table computed from ``receipts`` alone (e.g. the ranked customers), made once.
 
-    >>> r = Receipts(pd.DataFrame(), True)
+    >>> r = Receipts(pd.DataFrame())
     >>> derived(r, "n", lambda: pd.DataFrame({"n": [1]}))["n"].tolist()
     [1]
     """

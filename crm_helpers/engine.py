@@ -196,10 +196,11 @@ def _build_receipts(
         source.check_returns()
     if source.frame is not None:
         receipts = frame_receipts(con, source.frame, source.owner)
-        con.register("r", receipts.table)
         if len(receipts.table) == 0 and strict:
             raise DataValidationError("The transactions table is empty: it has no rows.")
-        return receipts.one_day, receipts
+        one_day = receipts.one_day() if spans else True
+        con.register("r", receipts.table)
+        return one_day, receipts
     on_files = refuse
     extra = (', max("timestamp") AS ts_max' if spans else "") + (
         ", min(amount) AS min_amount" if on_files else ""
