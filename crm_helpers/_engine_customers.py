@@ -69,9 +69,12 @@ def ranked_customers(receipts: Receipts) -> pd.DataFrame:
     np.minimum.at(first, codes[pos], stamps[pos])
     np.maximum.at(last, codes[pos], stamps[pos])
     sales = np.bincount(codes, weights=value, minlength=n)
-    by_id = np.asarray(customers.argsort(), dtype=np.intp)
-    rank = np.empty(n, dtype=np.int64)  # in id order: a stable sort breaks ties by id
-    rank[np.argsort(-np.round(sales[by_id], 6), kind="stable")] = np.arange(1, n + 1)
+    if customers.is_monotonic_increasing:
+        by_id = np.arange(n)
+    else:
+        by_id = np.asarray(customers.argsort(), dtype=np.intp)
+    rank = np.empty(n, dtype=np.int64)
+    rank[_sales_order(sales[by_id])] = np.arange(1, n + 1)
     return pd.DataFrame(
         {
             "customer_id": customers.take(by_id),
@@ -83,3 +86,20 @@ def ranked_customers(receipts: Receipts) -> pd.DataFrame:
             "n": np.full(n, n, dtype=np.int64),
         }
     )
+
+
+def _sales_order(sales: np.ndarray) -> np.ndarray:
+    """Positions by sales rounded to 6 decimals, largest first, ties by position.
+
+    ``np.round(x, 6)`` is ``rint(x * 1e6) / 1e6``, so the whole numbers ``rint(-x * 1e6)``
+    order the same; with the position added below them they are distinct, and one
+    unstable sort of int64 keys does what a stable sort of the rounded floats would.
+
+    >>> _sales_order(np.array([1.0, 3.0, 1.0000001, 2.0])).tolist()
+    [1, 3, 0, 2]
+    """
+    n = len(sales)
+    micro = np.rint(-sales * 1e6)
+    if n and np.abs(micro).max() * n < 2.0**62:
+        return np.argsort(micro.astype(np.int64) * n + np.arange(n))
+    return np.argsort(-np.round(sales, 6), kind="stable")

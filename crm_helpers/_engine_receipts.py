@@ -13,7 +13,7 @@ The last table is kept (:data:`_CACHE`, one entry per process) with the customer
 the engine ranks, so that the chapters' calls on the same frame (``segment.rfm_values``,
 ``segment.decile_table``, ``kpi.indicators_all``) build them once. The entry is used only
 while the frame's data are unchanged: its key holds the memory address, length, stride and
-dtype of each of the four columns and an exact checksum of the numeric ones, and the entry
+dtype of each of the four columns and an exact checksum of the times and amounts, and the entry
 keeps a reference to those columns. Under pandas' copy-on-write that reference makes any
 later write into the frame copy the written column first, so a changed frame has a new
 address and misses the cache (``tests/test_engine.py`` checks edits in place, new columns
@@ -93,7 +93,7 @@ def _key(narrow: pd.DataFrame) -> tuple | None:
         arr = s.to_numpy()
         address = arr.__array_interface__["data"][0]
         parts += [col, address, arr.strides, arr.dtype.str]
-        if arr.dtype.kind in "ifM" and arr.dtype.itemsize == 8:
+        if col in ("timestamp", "amount") and arr.dtype.itemsize == 8:
             parts.append(int(arr.view(np.int64).sum()))  # exact: wraps around
     return tuple(parts)
 

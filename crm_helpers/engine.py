@@ -310,7 +310,8 @@ def _deciles(
 def _overall_deciles(ranked: pd.DataFrame) -> pd.DataFrame:
     """Deciles over the whole table from the ranked customers."""
     rank = ranked["rank"].to_numpy(dtype="int64")
-    order = np.argsort(rank, kind="stable")
+    order = np.empty(len(rank), dtype=np.int64)  # ranks are 1 … n: invert the permutation
+    order[rank - 1] = np.arange(len(rank))
     rank = rank[order]
     n = ranked["n"].to_numpy(dtype="int64")[order]
     return pd.DataFrame(
