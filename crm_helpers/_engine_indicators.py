@@ -99,17 +99,21 @@ def _by_day(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return order, days[order], first
 
 
-def _period_keys(days: np.ndarray, first: int) -> dict[str, tuple[np.ndarray, str, int]]:
-    """Integer key of each period (non-decreasing with ``days``), with the unit and step
-    that turn a key into the period's start. Months come from a table of the days spanned."""
-    span = np.arange(first, int(days[-1]) + 1).astype("datetime64[D]")
-    months = span.astype("datetime64[M]").view(np.int64)[days - first]
+def _period_keys(days: np.ndarray) -> dict[str, tuple[np.ndarray, str, int]]:
+    """Integer key of each period for sorted day numbers (non-decreasing with them), with
+    the unit and step that turn a key into the period's start."""
+    months = days.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
     return {  # 1970-01-01 was a Thursday: (days + 3) // 7 counts weeks from a Monday
         "year": (months // 12, "M", 12),
         "quarter": (months // 3, "M", 3),
         "month": (months, "M", 1),
         "week": ((days + 3) // 7, "D", 7),
     }
+
+
+def _runs(key: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    return np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
 
 
 def _distinct_per_block(codes: np.ndarray, starts: np.ndarray, n_codes: int) -> np.ndarray:
@@ -134,7 +138,8 @@ def frame_indicators(
     """The indicators of ``periods`` from receipts (``customer_id``, ``ts``, ``value``).
 
     ``codes``: the receipts' customer codes and the customers (``pd.factorize``), if known.
-    The receipts are put in day order once; every period is then a run of receipts.
+    The receipts are put in day order once and summed per day; every period is then a
+    run of days (and of receipts, for its distinct customers).
 
     >>> r = pd.DataFrame({"customer_id": [1, 2, 1],
     ...     "ts": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-01-02"]),
@@ -145,24 +150,31 @@ def frame_indicators(
     1 2024-01-01       2          2
     """
     codes, uniques = codes if codes is not None else pd.factorize(receipts["customer_id"])
-    order, days, first = _by_day(receipts["ts"].to_numpy())
+    order, days, _ = _by_day(receipts["ts"].to_numpy())
     value = receipts["value"].to_numpy(dtype=np.float64)[order]
     codes = codes[order]
-    keys = _period_keys(days, first)
+    day_starts = _runs(days)  # per day first, then per period from the days
+    daily = {
+        "total_sales": np.add.reduceat(value, day_starts),
+        "visits": np.diff(np.append(day_starts, len(days))),
+        "max_basket": np.maximum.reduceat(value, day_starts),
+        "min_basket": np.minimum.reduceat(value, day_starts),
+    }
+    keys = _period_keys(days[day_starts])
     out = {}
     for p in periods:
         key, step_unit, step = keys[p]
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        starts = _runs(key)
         raw = pd.DataFrame(
             {
                 "period": (key[starts] * step - (3 if p == "week" else 0)).astype(
                     f"datetime64[{step_unit}]"
                 ),
-                "total_sales": np.add.reduceat(value, starts),
-                "visits": np.diff(np.append(starts, len(key))),
-                "customers": _distinct_per_block(codes, starts, len(uniques)),
-                "max_basket": np.maximum.reduceat(value, starts),
-                "min_basket": np.minimum.reduceat(value, starts),
+                "total_sales": np.add.reduceat(daily["total_sales"], starts),
+                "visits": np.add.reduceat(daily["visits"], starts),
+                "customers": _distinct_per_block(codes, day_starts[starts], len(uniques)),
+                "max_basket": np.maximum.reduceat(daily["max_basket"], starts),
+                "min_basket": np.minimum.reduceat(daily["min_basket"], starts),
             }
         )
         out[p] = finish_indicators(raw, unit)
