@@ -104,22 +104,18 @@ def _sorted_receipts(narrow: pd.DataFrame) -> Receipts | None:
     ts, amount = narrow["timestamp"].to_numpy(), narrow["amount"].to_numpy()
     if len(rid) == 0 or rid.dtype.kind not in "iu" or cust.dtype.kind not in "iu":
         return None
-    if amount.dtype.kind == "f" and np.isnan(amount).any():
-        return None  # DuckDB skips missing amounts: leave them to it
-    if np.isnat(ts).any() or not (rid[1:] >= rid[:-1]).all():
+    if not (rid[1:] >= rid[:-1]).all():
         return None
     new_receipt = rid[1:] != rid[:-1]
-    if (cust[1:] != cust[:-1])[~new_receipt].any():
+    if ((cust[1:] != cust[:-1]) > new_receipt).any():
         return None  # one receipt with two customers: DuckDB's any_value, as before
     starts = np.concatenate(([0], np.flatnonzero(new_receipt) + 1))
     stamps = ts.view(np.int64)
-    table = pd.DataFrame(
-        {
-            "customer_id": cust[starts],
-            "ts": np.minimum.reduceat(stamps, starts).view(ts.dtype),
-            "value": np.add.reduceat(amount.astype(np.float64, copy=False), starts),
-        }
-    )
+    first = np.minimum.reduceat(stamps, starts).view(ts.dtype)
+    value = np.add.reduceat(amount.astype(np.float64, copy=False), starts)
+    if np.isnat(first).any() or np.isnan(value).any():
+        return None  # a missing time or amount (NaT is the smallest, NaN spreads to the sum)
+    table = pd.DataFrame({"customer_id": cust[starts], "ts": first, "value": value})
     return Receipts(table, lambda: np.maximum.reduceat(stamps, starts).view(ts.dtype))
 
 

@@ -192,10 +192,11 @@ def _build_receipts(
     taken from the receipts) and, for a DataFrame, the (kept) receipts.
     """
     refuse = strict and not allow_returns
-    if refuse and source.frame is not None:
-        source.check_returns()
     if source.frame is not None:
         receipts = frame_receipts(con, source.frame, source.owner)
+        if refuse and not receipts.derived.get("no_returns"):
+            source.check_returns()
+            receipts.derived["no_returns"] = True  # the kept lines are unchanged
         if len(receipts.table) == 0 and strict:
             raise DataValidationError("The transactions table is empty: it has no rows.")
         one_day = receipts.one_day() if spans else True
