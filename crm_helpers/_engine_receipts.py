@@ -138,22 +138,23 @@ def frame_receipts(
     1            8    4.0
     """
     key = _key(narrow)
-    if key is not None and _CACHE.get("key") == key:
-        return _CACHE["receipts"]  # type: ignore[return-value]
+    entry = _CACHE.get("entry")  # (key, receipts, columns): one read, safe across threads
+    if key is not None and entry is not None and entry[0] == key:
+        return entry[1]
     receipts = _sorted_receipts(narrow)
     if receipts is None:
         receipts = Receipts(con.execute(_RECEIPTS_SQL).df())
     if key is not None:
-        _CACHE.clear()
-        _CACHE.update(key=key, receipts=receipts, columns=narrow)
+        _CACHE["entry"] = (key, receipts, narrow)
         _drop_with(owner if owner is not None else narrow, key)
     return receipts
 
 
 def _drop_with(owner: object, key: tuple) -> None:
     def drop(key: tuple = key) -> None:
-        if _CACHE.get("key") == key:
-            _CACHE.clear()
+        entry = _CACHE.get("entry")
+        if entry is not None and entry[0] == key:
+            _CACHE.pop("entry", None)
 
     try:
         weakref.finalize(owner, drop)

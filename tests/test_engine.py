@@ -209,10 +209,10 @@ def test_kept_receipts_serve_the_next_call_on_the_same_frame() -> None:
 
     tx = random_tx(21)
     segment.rfm_values(tx)
-    first = kept._CACHE["receipts"]
+    first = kept._CACHE["entry"][1]
     segment.decile_table(tx)
     kpi.indicators_all(tx)
-    assert kept._CACHE["receipts"] is first  # built once for the three chapter calls
+    assert kept._CACHE["entry"][1] is first  # built once for the three chapter calls
 
 
 @pytest.mark.parametrize(
