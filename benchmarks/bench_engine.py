@@ -15,9 +15,13 @@ seed; customers = 7 % of the lines) and in the same run:
 1. ``pandas``: plain pandas (lines → receipts with ``groupby``, receipts → customers,
    deciles by sorting, one ``groupby`` with ``nunique`` per period) — the baseline;
 2. ``helpers``: the chapters' calls ``segment.rfm_values`` + ``segment.decile_table`` +
-   ``kpi.indicators_all`` (each one engine session, since issue 21);
-3. ``engine``: ``engine.aggregate(tx)`` (one DuckDB session, receipts built once), then
-   ``rfm_values()`` and ``decile_table()`` of its result.
+   ``kpi.indicators_all`` (each one engine call; the receipts of the frame are kept
+   between them, see ``docs/scaling.md``);
+3. ``engine``: ``engine.aggregate(tx)`` (receipts built once), then ``rfm_values()`` and
+   ``decile_table()`` of its result.
+
+Every repetition starts with no kept receipts (``clear_cache()`` before it, not timed),
+so "best" is never a warm cache.
 
 Then, with ``--big N``: N lines written as Parquet in chunks of 5 M (``--chunk``) into a
 temporary folder (deleted afterwards), and ``engine.aggregate("folder/*.parquet")`` run
@@ -25,7 +29,9 @@ out-of-core with ``--memory-limit`` (default 1GB): its time and peak RSS.
 
 Memory is measured as in ``bench_kpi.py``: each step in a fresh subprocess that builds
 the table, then resets the kernel's peak-RSS counter; ``extra_mb`` = peak RSS during the
-step − RSS just before it. Timing: best of ``--repeat`` runs. Ratios compare with the
+step − RSS just before it. Timing: best of ``--repeat`` runs, wall clock, with the CPU
+seconds of that run (``time.process_time``; on a busy machine the wall time is mostly
+waiting for a core). Ratios compare with the
 ``pandas`` step of the same size in the same run. The machine's load (``uptime``) is
 printed and recorded before and after. Results go to ``benchmarks/results/engine.json``
 (with the goals of issue 21 checked: ≥ 2x plain pandas, ≤ 2 s on 10 M lines, ≤ 1.5 GB
@@ -59,6 +65,28 @@ the engine but still opening a DuckDB database per call)::
 
 Goals: memory met everywhere; the speed goals (2x pandas, 2 s on 10 M lines) were not met
 on the machine that busy.
+
+After the engine's rework for DataFrames (3 Dec 2026, 11:47-11:53 UTC, engine3; receipts by
+one numpy pass over sorted receipt ids, customers and ranks by ``np.bincount`` and one sort,
+indicators from receipts in day order, receipts kept between the chapters' calls; the
+same command without ``--big``, ``benchmarks/results/engine.json``; load average 13.6 at
+the start, 14.1 at the end: the lead's full test runs, a busy-loop and three other
+sessions on 2 cores)::
+
+                    pandas            helpers                     engine
+                    wall     cpu      wall    cpu    x pandas     wall    cpu    x pandas
+    3 M lines       8.29 s  1.61 s    1.88 s  0.42 s  4.40x       1.90 s  0.38 s  4.36x
+    10 M lines     21.89 s  4.37 s    5.76 s  1.38 s  3.80x       4.54 s  1.00 s  4.83x
+    extra memory (10 M): pandas 342 MB, helpers 312 MB, engine 270 MB (3 M: 133/118/110)
+
+Two earlier runs the same morning at load 8-10 gave 2.60x / 2.73x (3 M) and 5.29x / 4.43x
+(10 M) for helpers / engine. Goals: >= 2x plain pandas met for both on 3 M and 10 M lines,
+memory met; <= 2 s on 10 M lines not shown by the wall clock at a load of 14 (4.5-5.8 s),
+but the steps used 1.00 s (engine) and 1.38 s (helpers) of CPU against 4.37 s for pandas
+(whose wall time was 5.08 s at load 0.8), so on an idle machine they should take about
+that. The speed-up needs the lines of a receipt next to each other with sorted numeric
+receipt ids (as here, and as tills and exports write them); otherwise the receipts come
+from DuckDB's ``GROUP BY`` as before and only the later steps are faster.
 """
 
 from __future__ import annotations
