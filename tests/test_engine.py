@@ -186,7 +186,7 @@ def test_string_ids_agree() -> None:
 
 
 def test_shuffled_lines_agree() -> None:
-    """Lines not in receipt order: the receipts come from DuckDB's GROUP BY, not numpy."""
+    """Lines not in receipt order: the receipts are hashed (pd.factorize), not run-summed."""
     tx = random_tx(3)
     check_all(tx.sample(frac=1.0, random_state=1))
     check_all(tx.iloc[::-1])
