@@ -84,9 +84,14 @@ Two earlier runs the same morning at load 8-10 gave 2.60x / 2.73x (3 M) and 5.29
 memory met; <= 2 s on 10 M lines not shown by the wall clock at a load of 14 (4.5-5.8 s),
 but the steps used 1.00 s (engine) and 1.38 s (helpers) of CPU against 4.37 s for pandas
 (whose wall time was 5.08 s at load 0.8), so on an idle machine they should take about
-that. The speed-up needs the lines of a receipt next to each other with sorted numeric
-receipt ids (as here, and as tills and exports write them); otherwise the receipts come
-from DuckDB's ``GROUP BY`` as before and only the later steps are faster.
+that. Here the lines of a receipt are next to each other with sorted numeric receipt ids (as
+tills and exports write them): the receipts are one linear numpy pass. With ``--shuffle``
+(lines in random order) they are hashed by ``pd.factorize`` instead
+(``benchmarks/results/engine_shuffled.json``, 12:03 UTC, load 8.1 -> 8.7)::
+
+    python benchmarks/bench_engine.py --sizes 3000000 --shuffle
+    3 M lines, shuffled   pandas 7.59 s (cpu 2.31 s)   helpers 2.40 s (0.74 s) 3.16x
+                          engine 2.03 s (0.59 s) 3.75x; extra memory 128 / 144 / 131 MB
 """
 
 from __future__ import annotations
@@ -180,6 +185,8 @@ def worker(args: argparse.Namespace) -> None:
         table_mb = None
     else:
         data = make_transactions(args.lines, _customers(args.lines), seed=args.seed)
+        if args.shuffle:  # lines out of receipt order (the receipts must be hashed)
+            data = data.sample(frac=1.0, random_state=args.seed).reset_index(drop=True)
         table_mb = data.memory_usage(deep=True).sum() / 2**20
     import crm_helpers.engine  # noqa: F401  (imports are not part of the step)
     import crm_helpers.kpi  # noqa: F401
@@ -236,6 +243,7 @@ def _spawn(step: str, lines: int, args: argparse.Namespace, parquet: str = "") -
     cmd = [__file__, "--worker", step, "--lines", str(lines)]
     cmd += ["--seed", str(args.seed), "--repeat", str(args.repeat)]
     cmd += ["--memory-limit", args.memory_limit, "--parquet", parquet]
+    cmd += ["--shuffle"] if args.shuffle else []
     return run_worker(step, cmd)
 
 
@@ -320,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tmp", default=None, help="folder for the Parquet set")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--shuffle", action="store_true", help="lines in random order")
     parser.add_argument("--lines", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--parquet", default="", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "engine.json")
