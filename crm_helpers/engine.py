@@ -1,11 +1,15 @@
-"""One DuckDB pass for the chapters' heavy aggregations (RFM, deciles, indicators).
+"""One pass of the engine for the chapters' heavy aggregations (RFM, deciles, indicators).
 
 :func:`aggregate` computes, from one transaction table, the per-customer summary (RFM),
 the customer deciles (十分位) overall and per period and the indicators (指标) per year,
-quarter, month and week. The table is registered in DuckDB once, its lines are summed
-into receipts once (a native DuckDB table), and every result is computed from those
-receipts (the indicators of all periods in one ``GROUPING SETS`` query, the deciles of
-all periods in another). The results equal, column for column and dtype for dtype, what
+quarter, month and week. The lines are summed into receipts once and every result is
+computed from those receipts. For a DataFrame the receipts are a pandas table built by
+numpy (or by DuckDB for text ids) and kept while the frame is unchanged, so that the
+chapters' separate calls on one frame share them; customers, ranks and indicators are
+then numpy passes (:mod:`crm_helpers._engine_receipts`, ``_engine_customers``,
+``_engine_indicators``; ``docs/scaling.md`` explains each step). For files everything is
+DuckDB SQL (a native receipts table, the indicators of all periods in one ``GROUPING
+SETS`` query), out-of-core. The results equal, column for column and dtype for dtype, what
 the helpers of :mod:`crm_helpers.segment` and :mod:`crm_helpers.kpi` return:
 
 ========================================  ==============================================
