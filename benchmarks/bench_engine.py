@@ -15,9 +15,13 @@ seed; customers = 7 % of the lines) and in the same run:
 1. ``pandas``: plain pandas (lines → receipts with ``groupby``, receipts → customers,
    deciles by sorting, one ``groupby`` with ``nunique`` per period) — the baseline;
 2. ``helpers``: the chapters' calls ``segment.rfm_values`` + ``segment.decile_table`` +
-   ``kpi.indicators_all`` (each one engine session, since issue 21);
-3. ``engine``: ``engine.aggregate(tx)`` (one DuckDB session, receipts built once), then
-   ``rfm_values()`` and ``decile_table()`` of its result.
+   ``kpi.indicators_all`` (each one engine call; the receipts of the frame are kept
+   between them, see ``docs/scaling.md``);
+3. ``engine``: ``engine.aggregate(tx)`` (receipts built once), then ``rfm_values()`` and
+   ``decile_table()`` of its result.
+
+Every repetition starts with no kept receipts (``clear_cache()`` before it, not timed),
+so "best" is never a warm cache.
 
 Then, with ``--big N``: N lines written as Parquet in chunks of 5 M (``--chunk``) into a
 temporary folder (deleted afterwards), and ``engine.aggregate("folder/*.parquet")`` run
@@ -25,7 +29,9 @@ out-of-core with ``--memory-limit`` (default 1GB): its time and peak RSS.
 
 Memory is measured as in ``bench_kpi.py``: each step in a fresh subprocess that builds
 the table, then resets the kernel's peak-RSS counter; ``extra_mb`` = peak RSS during the
-step − RSS just before it. Timing: best of ``--repeat`` runs. Ratios compare with the
+step − RSS just before it. Timing: best of ``--repeat`` runs, wall clock, with the CPU
+seconds of that run (``time.process_time``; on a busy machine the wall time is mostly
+waiting for a core). Ratios compare with the
 ``pandas`` step of the same size in the same run. The machine's load (``uptime``) is
 printed and recorded before and after. Results go to ``benchmarks/results/engine.json``
 (with the goals of issue 21 checked: ≥ 2x plain pandas, ≤ 2 s on 10 M lines, ≤ 1.5 GB
@@ -59,6 +65,33 @@ the engine but still opening a DuckDB database per call)::
 
 Goals: memory met everywhere; the speed goals (2x pandas, 2 s on 10 M lines) were not met
 on the machine that busy.
+
+After the engine's rework for DataFrames (3 Dec 2026, 11:47-11:53 UTC, engine3; receipts by
+one numpy pass over sorted receipt ids, customers and ranks by ``np.bincount`` and one sort,
+indicators from receipts in day order, receipts kept between the chapters' calls; the
+same command without ``--big``, ``benchmarks/results/engine.json``; load average 13.6 at
+the start, 14.1 at the end: the lead's full test runs, a busy-loop and three other
+sessions on 2 cores)::
+
+                    pandas            helpers                     engine
+                    wall     cpu      wall    cpu    x pandas     wall    cpu    x pandas
+    3 M lines       8.29 s  1.61 s    1.88 s  0.42 s  4.40x       1.90 s  0.38 s  4.36x
+    10 M lines     21.89 s  4.37 s    5.76 s  1.38 s  3.80x       4.54 s  1.00 s  4.83x
+    extra memory (10 M): pandas 342 MB, helpers 312 MB, engine 270 MB (3 M: 133/118/110)
+
+Two earlier runs the same morning at load 8-10 gave 2.60x / 2.73x (3 M) and 5.29x / 4.43x
+(10 M) for helpers / engine. Goals: >= 2x plain pandas met for both on 3 M and 10 M lines,
+memory met; <= 2 s on 10 M lines not shown by the wall clock at a load of 14 (4.5-5.8 s),
+but the steps used 1.00 s (engine) and 1.38 s (helpers) of CPU against 4.37 s for pandas
+(whose wall time was 5.08 s at load 0.8), so on an idle machine they should take about
+that. Here the lines of a receipt are next to each other with sorted numeric receipt ids (as
+tills and exports write them): the receipts are one linear numpy pass. With ``--shuffle``
+(lines in random order) they are hashed by ``pd.factorize`` instead
+(``benchmarks/results/engine_shuffled.json``, 12:03 UTC, load 8.1 -> 8.7)::
+
+    python benchmarks/bench_engine.py --sizes 3000000 --shuffle
+    3 M lines, shuffled   pandas 7.59 s (cpu 2.31 s)   helpers 2.40 s (0.74 s) 3.16x
+                          engine 2.03 s (0.59 s) 3.75x; extra memory 128 / 144 / 131 MB
 """
 
 from __future__ import annotations
@@ -152,6 +185,8 @@ def worker(args: argparse.Namespace) -> None:
         table_mb = None
     else:
         data = make_transactions(args.lines, _customers(args.lines), seed=args.seed)
+        if args.shuffle:  # lines out of receipt order (the receipts must be hashed)
+            data = data.sample(frac=1.0, random_state=args.seed).reset_index(drop=True)
         table_mb = data.memory_usage(deep=True).sum() / 2**20
     import crm_helpers.engine  # noqa: F401  (imports are not part of the step)
     import crm_helpers.kpi  # noqa: F401
@@ -159,12 +194,16 @@ def worker(args: argparse.Namespace) -> None:
 
     step = "engine" if args.worker == "engine_out_of_core" else args.worker
     repeat = 1 if args.worker == "engine_out_of_core" else args.repeat
-    times = []
+    from crm_helpers._engine_receipts import clear_cache
+
+    times, cpu = [], []
     with PeakRSS() as mem:
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            clear_cache()  # every repetition starts cold: no receipts kept from the last
+            t0, c0 = time.perf_counter(), time.process_time()
             check = run_step(step, data, args.memory_limit)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
     print(
         json.dumps(
             {
@@ -172,6 +211,7 @@ def worker(args: argparse.Namespace) -> None:
                 "lines": args.lines,
                 "seconds": min(times),
                 "first_seconds": times[0],
+                "cpu_seconds": cpu[times.index(min(times))],
                 "peak_rss_mb": mem.peak,
                 "extra_mb": mem.peak - mem.before,
                 "memory_method": mem.method,
@@ -203,6 +243,7 @@ def _spawn(step: str, lines: int, args: argparse.Namespace, parquet: str = "") -
     cmd = [__file__, "--worker", step, "--lines", str(lines)]
     cmd += ["--seed", str(args.seed), "--repeat", str(args.repeat)]
     cmd += ["--memory-limit", args.memory_limit, "--parquet", parquet]
+    cmd += ["--shuffle"] if args.shuffle else []
     return run_worker(step, cmd)
 
 
@@ -218,11 +259,12 @@ def _agree(a: dict, b: dict) -> bool:
 def _print_size(lines: int, results: list[dict]) -> None:
     base = results[0]
     print(f"\n{lines:,} lines, {_customers(lines):,} customers, table {base['table_mb']:.0f} MB")
-    print(f"{'step':<10}{'best s':>8}{'first s':>9}{'vs pandas':>11}{'extra MB':>10}")
+    print(f"{'step':<10}{'best s':>8}{'first s':>9}{'cpu s':>8}{'vs pandas':>11}{'extra MB':>10}")
     for r in results:
         r["speedup_vs_pandas"] = base["seconds"] / r["seconds"]
         print(
             f"{r['step']:<10}{r['seconds']:>8.2f}{r['first_seconds']:>9.2f}"
+            f"{r.get('cpu_seconds', float('nan')):>8.2f}"
             f"{r['speedup_vs_pandas']:>10.2f}x{r['extra_mb']:>10.0f}"
         )
     ok = all(_agree(r["check"], base["check"]) for r in results)
@@ -286,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tmp", default=None, help="folder for the Parquet set")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--shuffle", action="store_true", help="lines in random order")
     parser.add_argument("--lines", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--parquet", default="", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "engine.json")

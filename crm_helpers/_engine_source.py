@@ -35,11 +35,15 @@ _TIME_UNITS = {"TIMESTAMP": "us", "TIMESTAMP_NS": "ns", "TIMESTAMP_MS": "ms", "T
 
 @dataclass
 class Source:
-    """The lines' origin: ``frame`` (a DataFrame, for row numbers in errors) or ``where``."""
+    """The lines' origin: ``frame`` (a DataFrame, for row numbers in errors) or ``where``.
+
+    ``owner`` is the caller's DataFrame (``frame`` is its four columns).
+    """
 
     unit: str
     frame: pd.DataFrame | None = None
     where: str = ""
+    owner: object = None
 
     def resolve_as_of(self, con: duckdb.DuckDBPyConnection, as_of: object) -> pd.Timestamp:
         """The analysis date of :func:`crm_helpers.timeframe.analysis_date` for the lines."""
@@ -143,7 +147,7 @@ def narrow_transactions(
 def _frame_source(con: duckdb.DuckDBPyConnection, tx: pd.DataFrame) -> Source:
     narrow = narrow_transactions(tx)
     con.register("tx", narrow)
-    return Source(unit=np.datetime_data(narrow["timestamp"].dtype)[0], frame=narrow)
+    return Source(unit=np.datetime_data(narrow["timestamp"].dtype)[0], frame=narrow, owner=tx)
 
 
 def _reader(pattern: str) -> tuple[str, str]:

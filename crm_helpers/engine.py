@@ -1,11 +1,15 @@
-"""One DuckDB pass for the chapters' heavy aggregations (RFM, deciles, indicators).
+"""One pass of the engine for the chapters' heavy aggregations (RFM, deciles, indicators).
 
 :func:`aggregate` computes, from one transaction table, the per-customer summary (RFM),
 the customer deciles (十分位) overall and per period and the indicators (指标) per year,
-quarter, month and week. The table is registered in DuckDB once, its lines are summed
-into receipts once (a native DuckDB table), and every result is computed from those
-receipts (the indicators of all periods in one ``GROUPING SETS`` query, the deciles of
-all periods in another). The results equal, column for column and dtype for dtype, what
+quarter, month and week. The lines are summed into receipts once and every result is
+computed from those receipts. For a DataFrame the receipts are a pandas table built by
+numpy (or by DuckDB for text ids) and kept while the frame is unchanged, so that the
+chapters' separate calls on one frame share them; customers, ranks and indicators are
+then numpy passes (:mod:`crm_helpers._engine_receipts`, ``_engine_customers``,
+``_engine_indicators``; ``docs/scaling.md`` explains each step). For files everything is
+DuckDB SQL (a native receipts table, the indicators of all periods in one ``GROUPING
+SETS`` query), out-of-core. The results equal, column for column and dtype for dtype, what
 the helpers of :mod:`crm_helpers.segment` and :mod:`crm_helpers.kpi` return:
 
 ========================================  ==============================================
@@ -43,6 +47,9 @@ import numpy as np
 import pandas as pd
 
 from crm_helpers._duck import cursor
+from crm_helpers._engine_customers import customer_codes, ranked_customers
+from crm_helpers._engine_indicators import frame_indicators, sql_indicators
+from crm_helpers._engine_receipts import Receipts, derived, frame_receipts
 from crm_helpers._engine_source import Source, open_source
 from crm_helpers.schema import PERIODS, DataValidationError, check_choice
 
@@ -182,16 +189,24 @@ def _build_receipts(
     strict: bool,
     allow_returns: bool,
     spans: bool,
-) -> bool:
-    """Sum the lines into receipts (table ``r``), refusing empty tables and returns.
+) -> tuple[bool, Receipts | None]:
+    """Sum the lines into receipts (relation ``r``), refusing empty tables and returns.
 
-    With ``spans``, keep each receipt's last line time and return whether every receipt
-    lies within one day (then deciles per period can be taken from the receipts).
+    Returns whether every receipt lies within one day (then deciles per period can be
+    taken from the receipts) and, for a DataFrame, the (kept) receipts.
     """
     refuse = strict and not allow_returns
-    if refuse and source.frame is not None:
-        source.check_returns()
-    on_files = refuse and source.frame is None
+    if source.frame is not None:
+        receipts = frame_receipts(con, source.frame, source.owner)
+        if refuse and not receipts.derived.get("no_returns"):
+            source.check_returns()
+            receipts.derived["no_returns"] = True  # the kept lines are unchanged
+        if len(receipts.table) == 0 and strict:
+            raise DataValidationError("The transactions table is empty: it has no rows.")
+        one_day = receipts.one_day() if spans else True
+        con.register("r", receipts.table)
+        return one_day, receipts
+    on_files = refuse
     extra = (', max("timestamp") AS ts_max' if spans else "") + (
         ", min(amount) AS min_amount" if on_files else ""
     )
@@ -205,7 +220,7 @@ def _build_receipts(
         raise DataValidationError("The transactions table is empty: it has no rows.")
     if on_files and smallest is not None and smallest <= 0:
         source.refuse_returns(smallest)
-    return n_mixed == 0
+    return n_mixed == 0, None
 
 
 def _grouped_sql(table: str, periods: list[str | None], measures: str) -> str:
@@ -300,7 +315,8 @@ def _deciles(
 def _overall_deciles(ranked: pd.DataFrame) -> pd.DataFrame:
     """Deciles over the whole table from the ranked customers."""
     rank = ranked["rank"].to_numpy(dtype="int64")
-    order = np.argsort(rank, kind="stable")
+    order = np.empty(len(rank), dtype=np.int64)  # ranks are 1 … n: invert the permutation
+    order[rank - 1] = np.arange(len(rank))
     rank = rank[order]
     n = ranked["n"].to_numpy(dtype="int64")[order]
     return pd.DataFrame(
@@ -342,74 +358,6 @@ def _decile_table(cd: pd.DataFrame, period: str | None) -> pd.DataFrame:
     return agg[cols + ["min_sales", "max_sales"]]
 
 
-# --------------------------------------------------------------------------- indicators
-# Integer keys of the periods (cheaper to compare than timestamps); weeks start on Monday.
-_PERIOD_KEYS = {
-    "year": "year(ts)",
-    "quarter": "year(ts) * 4 + quarter(ts)",
-    "month": "year(ts) * 12 + month(ts)",
-    "week": "(CAST(epoch(ts) AS BIGINT) // 86400 + 3) // 7",
-}
-
-
-def _indicators_sql(periods: list[str]) -> str:
-    """The indicators of several periods in one ``GROUPING SETS`` query on the receipts.
-
-    Distinct customers are counted without ``count(DISTINCT ...)`` (one hash table per
-    period): the receipts are ordered by customer and time once, a receipt is flagged when
-    it is its customer's first in a period, and the flags are summed (as ``kpi`` does).
-    """
-    truncs = ", ".join(
-        f"date_trunc('{p}', ts) AS p_{p}, {_PERIOD_KEYS[p]} AS k_{p}" for p in periods
-    )
-    flags = ", ".join(
-        f"CAST(k_{p} IS DISTINCT FROM lag(k_{p}) OVER w AS BIGINT) AS first_in_{p}" for p in periods
-    )
-    customers = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN sum(first_in_{p})" for p in periods)
-    level = " ".join(f"WHEN GROUPING(p_{p}) = 0 THEN '{p}'" for p in periods)
-    return f"""
-        WITH dated AS (SELECT customer_id, CAST(ts AS TIMESTAMP) AS ts, value, {truncs} FROM r),
-        flagged AS (
-            SELECT *, {flags} FROM dated WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
-        )
-        SELECT CASE {level} END AS level,
-               coalesce({", ".join(f"p_{p}" for p in periods)}) AS period,
-               coalesce(sum(value), 0) AS total_sales, count(*) AS visits,
-               CASE {customers} END AS customers,
-               max(value) AS max_basket, min(value) AS min_basket
-        FROM flagged GROUP BY GROUPING SETS ({", ".join(f"(p_{p})" for p in periods)})
-        ORDER BY level, period
-    """
-
-
-def _finish_indicators(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Ratios, dtypes and column order of ``kpi.indicators``."""
-    total = raw["total_sales"].to_numpy(dtype="float64")
-    visits = raw["visits"].to_numpy(dtype="int64")
-    customers = raw["customers"].to_numpy(dtype="int64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return pd.DataFrame(
-            {
-                "period": pd.to_datetime(raw["period"].to_numpy()).as_unit(unit),
-                "total_sales": total,
-                "visits": visits,
-                "customers": customers,
-                "avg_basket": total / visits,
-                "max_basket": raw["max_basket"].to_numpy(dtype="float64"),
-                "min_basket": raw["min_basket"].to_numpy(dtype="float64"),
-                "purchase_frequency": visits / customers,
-                "sales_per_customer": total / customers,
-            }
-        )
-
-
-def _indicators(
-    con: duckdb.DuckDBPyConnection, periods: list[str], unit: str
-) -> dict[str, pd.DataFrame]:
-    raw = con.execute(_indicators_sql(periods)).df()
-    return {p: _finish_indicators(raw[raw["level"] == p], unit) for p in periods}
-
-
 # --------------------------------------------------------------------------- public
 def _periods(values: Iterable[str | None], name: str, allow_none: bool) -> list:
     values = list(dict.fromkeys(values))
@@ -430,20 +378,41 @@ def _compute(
 ) -> Aggregates:
     strict = summary or bool(decile_periods)
     spans = as_of is not None or any(p is not None for p in decile_periods)
-    exact = _build_receipts(con, source, strict=strict, allow_returns=allow_returns, spans=spans)
+    exact, receipts = _build_receipts(
+        con, source, strict=strict, allow_returns=allow_returns, spans=spans
+    )
     ranked = None
     if summary or None in decile_periods:
-        con.execute(_CUSTOMERS_SQL)
-        ranked = con.execute(_RANKED_CUSTOMERS_SQL).df()
+        ranked = _ranked(con, receipts)
     named = [p for p in decile_periods if p is not None]
     by_period = _deciles(con, named, exact) if named else {}
+    if not kpi_periods:
+        kpis = {}
+    elif receipts is not None and len(receipts.table) and receipts.clean:
+        kpis = frame_indicators(receipts.table, kpi_periods, source.unit, customer_codes(receipts))
+    else:
+        kpis = sql_indicators(con, kpi_periods, source.unit)
     return Aggregates(
         summary=_summary(con, source, as_of, ranked) if summary else None,
         deciles={
             p: _overall_deciles(ranked) if p is None else by_period[p] for p in decile_periods
         },
-        indicators=_indicators(con, kpi_periods, source.unit) if kpi_periods else {},
+        indicators=kpis,
     )
+
+
+def _ranked(con: duckdb.DuckDBPyConnection, receipts: Receipts | None) -> pd.DataFrame:
+    """The customers with their overall sales rank (kept with a DataFrame's receipts)."""
+
+    def make() -> pd.DataFrame:
+        con.execute(_CUSTOMERS_SQL)
+        return con.execute(_RANKED_CUSTOMERS_SQL).df()
+
+    if receipts is None:
+        return make()
+    if not receipts.clean:  # missing values: DuckDB's sums skip them
+        return derived(receipts, "ranked", make)
+    return derived(receipts, "ranked", lambda: ranked_customers(receipts))
 
 
 def aggregate(

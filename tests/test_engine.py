@@ -185,6 +185,87 @@ def test_string_ids_agree() -> None:
     check_all(random_tx(7, string_ids=True))
 
 
+def test_shuffled_lines_agree() -> None:
+    """Lines not in receipt order: the receipts are hashed (pd.factorize), not run-summed."""
+    tx = random_tx(3)
+    check_all(tx.sample(frac=1.0, random_state=1))
+    check_all(tx.iloc[::-1])
+
+
+def test_missing_amount_is_skipped_as_before() -> None:
+    """A missing amount counts as nothing (DuckDB's sums skip it), on every path."""
+    tx = random_tx(4)
+    gap = tx.assign(amount=tx["amount"].where(tx.index != 5))
+    res = engine.aggregate(gap, periods=["month"], allow_returns=True)
+    expected = gap.dropna(subset=["amount"])
+    assert res.summary["monetary"].sum() == pytest.approx(expected["amount"].sum())
+    month = res.indicators["month"]
+    assert month["total_sales"].sum() == pytest.approx(expected["amount"].sum())
+
+
+# --------------------------------------------------------------------------- kept receipts
+def test_kept_receipts_serve_the_next_call_on_the_same_frame() -> None:
+    from crm_helpers import _engine_receipts as kept
+
+    tx = random_tx(21)
+    segment.rfm_values(tx)
+    first = kept._CACHE["entry"][1]
+    segment.decile_table(tx)
+    kpi.indicators_all(tx)
+    assert kept._CACHE["entry"][1] is first  # built once for the three chapter calls
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["loc", "iloc", "new_column", "timestamp", "customer", "rows", "swap"],
+)
+def test_an_edited_frame_is_not_served_stale_results(edit: str) -> None:
+    """Every kind of edit after a first call gives the pandas reference of the new data."""
+    from crm_helpers import _engine_receipts as kept
+
+    tx = random_tx(22)
+    before = segment.customer_summary(tx)
+    kpi.indicators_all(tx)
+    assert kept._CACHE  # the first calls' receipts are kept
+    if edit == "loc":
+        tx.loc[tx.index[7], "amount"] += 1000.0
+    elif edit == "iloc":
+        tx.iloc[7, tx.columns.get_loc("amount")] = 1234.5
+    elif edit == "new_column":
+        tx["amount"] = tx["amount"] * 2
+    elif edit == "timestamp":
+        tx.loc[tx.index[:50], "timestamp"] += pd.Timedelta(days=400)
+    elif edit == "customer":
+        tx.loc[tx["customer_id"] == tx["customer_id"].iloc[0], "customer_id"] = 999
+    elif edit == "rows":
+        tx = tx.iloc[: len(tx) // 2]
+    else:  # two amounts of different customers swapped: same column sum and checksum
+        col, first = tx.columns.get_loc("amount"), tx.iloc[0]
+        other = (tx["customer_id"] != first["customer_id"]) & (tx["amount"] != first["amount"])
+        j = int(np.flatnonzero(other)[0])
+        a, b = tx.iloc[0, col], tx.iloc[j, col]
+        tx.iloc[0, col], tx.iloc[j, col] = b, a
+    after = segment.customer_summary(tx)
+    assert_same(after, ref_summary(tx))
+    assert not after.equals(before)
+    assert_same(segment.decile_table(tx), ref_decile_table(tx))
+    for p in PERIODS:
+        assert_same(kpi.indicators(tx, p), ref_indicators(tx, p))
+
+
+def test_kept_receipts_are_dropped_with_their_frame() -> None:
+    import gc
+
+    from crm_helpers import _engine_receipts as kept
+
+    tx = random_tx(23)
+    segment.rfm_values(tx)
+    assert kept._CACHE
+    del tx
+    gc.collect()
+    assert not kept._CACHE
+
+
 def test_explicit_as_of_agrees() -> None:
     tx = random_tx(11)
     check_all(tx, "2023-09-15 12:00")
