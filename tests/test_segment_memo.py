@@ -73,3 +73,21 @@ def test_one_thread_limits_the_pools_and_restores_them():
     with one_thread():
         assert all(i["num_threads"] == 1 for i in threadpool_info())
     assert {i["filepath"]: i["num_threads"] for i in threadpool_info()} == before
+
+
+@pytest.mark.parametrize("sample_size", [50, None])
+@pytest.mark.parametrize("shared", [True, False])
+def test_the_silhouette_is_sklearns_on_the_same_sample(blobs, sample_size, shared, monkeypatch):
+    """One distance matrix shared by every k (or k by k above the size limit) gives what
+    silhouette_score gives on each k's own fit."""
+    from sklearn.metrics import silhouette_score
+
+    if not shared:
+        monkeypatch.setattr(clusters, "_SHARED_DISTANCES_MAX", 10)
+    table = _fresh(blobs, ks=[2, 3, 4], random_state=4, sample_size=sample_size)
+    for k, sil in zip(table["k"], table["silhouette"], strict=True):
+        pipe = clusters._pipeline(int(k), 4, 4).fit(blobs)
+        want = silhouette_score(
+            pipe[0].transform(blobs), pipe[-1].labels_, sample_size=sample_size, random_state=4
+        )
+        assert sil == pytest.approx(want, rel=1e-12)

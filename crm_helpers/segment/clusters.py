@@ -146,8 +146,7 @@ def choose_k(
     key = _table_key(feats, (tuple(int(k) for k in ks), random_state, n_init, sample_size))
     table = _CHOOSE_K_MEMO.get(key)
     if table is None:
-        rows = [_k_row(feats, int(k), random_state, n_init, sample_size) for k in ks]
-        table = pd.DataFrame(rows, columns=["k", "inertia", "silhouette"])
+        table = _k_table(feats, ks, random_state, n_init, sample_size)
         _remember(key, table, random_state)
     return table.copy()
 
@@ -173,23 +172,55 @@ def _remember(key: tuple[Any, ...], table: pd.DataFrame, random_state: object) -
     _CHOOSE_K_MEMO[key] = table
 
 
-def _k_row(
-    feats: pd.DataFrame, k: int, random_state: int | None, n_init: int, sample_size: int | None
-) -> tuple[int, float, float]:
-    """k, inertia and silhouette of one k-means fit (one native thread: see ``_threads``)."""
-    from sklearn.metrics import silhouette_score
+#: Above this many (sampled) customers the silhouette is computed k by k in chunks
+#: instead of from one shared distance matrix (5,000² distances are 200 MB).
+_SHARED_DISTANCES_MAX = 5000
 
-    pipe = _pipeline(k, random_state, n_init)
+
+def _k_table(
+    feats: pd.DataFrame,
+    ks: list[int],
+    random_state: int | None,
+    n_init: int,
+    sample_size: int | None,
+) -> pd.DataFrame:
+    """The table of :func:`choose_k`. Every k scales the features the same way and, with
+    a whole-number ``random_state``, samples the same customers for the silhouette, so
+    their distances are computed once and shared (what silhouette_score does k by k)."""
+    from sklearn.cluster import KMeans  # noqa: F401  (loads OpenMP before one_thread limits it)
+    from sklearn.metrics import pairwise_distances, silhouette_score
+
+    n = len(feats)
+    size = None if sample_size is None or sample_size >= n else sample_size
+    fixed = size is None or (
+        isinstance(random_state, int | np.integer) and not isinstance(random_state, bool)
+    )
+    share = fixed and (size or n) <= _SHARED_DISTANCES_MAX
+    rows, dist, idx = [], None, None
     with one_thread():
-        pipe.fit(feats)
-        scaled = pipe[0].transform(feats)
-        labels = pipe[-1].labels_
-        if len(set(labels)) < 2 or k >= len(feats):
-            sil = np.nan
-        else:
-            size = None if sample_size is None or sample_size >= len(feats) else sample_size
-            sil = silhouette_score(scaled, labels, sample_size=size, random_state=random_state)
-    return k, float(pipe[-1].inertia_), float(sil)
+        for k in ks:
+            pipe = _pipeline(int(k), random_state, n_init).fit(feats)
+            labels = pipe[-1].labels_
+            if len(set(labels)) < 2 or k >= n:
+                sil = np.nan
+            elif share:
+                if dist is None:  # the sample silhouette_score draws, the same for every k
+                    idx = np.arange(n) if size is None else _sample(n, size, random_state)
+                    dist = pairwise_distances(pipe[0].transform(feats)[idx])
+                sil = silhouette_score(dist, labels[idx], metric="precomputed")
+            else:
+                sil = silhouette_score(
+                    pipe[0].transform(feats), labels, sample_size=size, random_state=random_state
+                )
+            rows.append((int(k), float(pipe[-1].inertia_), float(sil)))
+    return pd.DataFrame(rows, columns=["k", "inertia", "silhouette"])
+
+
+def _sample(n: int, size: int, random_state: Any) -> np.ndarray:
+    """The rows ``silhouette_score(..., sample_size=size, random_state=...)`` samples."""
+    from sklearn.utils import check_random_state
+
+    return check_random_state(random_state).permutation(n)[:size]
 
 
 def describe_clusters(
