@@ -150,13 +150,16 @@ def _inject_in_place(
     base["sku"] = base["sku"].astype(object)
     kind = pd.Series("", index=base.index, dtype=object)
 
-    for i, pos in enumerate(chosen["missing"]):
-        base.loc[pos, "customer_id" if i % 2 == 0 else "sku"] = None
-    kind.iloc[chosen["missing"]] = "missing"
+    miss = chosen["missing"]  # even-numbered picks lose the customer, odd ones the sku
+    base.loc[miss[0::2], "customer_id"] = None
+    base.loc[miss[1::2], "sku"] = None
+    kind.iloc[miss] = "missing"
     words = ["{q}件", "two", "?", "{q} pcs", "n/a"]
-    for i, pos in enumerate(chosen["type"]):
-        base.loc[pos, "quantity"] = words[i % len(words)].format(q=base.loc[pos, "quantity"])
-    kind.iloc[chosen["type"]] = "type"
+    typed = chosen["type"]
+    base.loc[typed, "quantity"] = [
+        words[i % len(words)].format(q=q) for i, q in enumerate(base.loc[typed, "quantity"])
+    ]
+    kind.iloc[typed] = "type"
     out_pos = chosen["outlier"]
     base.loc[out_pos, "quantity"] = [q * 1000 for q in base.loc[out_pos, "quantity"]]
     base.loc[out_pos, "amount"] = base.loc[out_pos, "amount"] * 1000

@@ -94,10 +94,7 @@ def retention_repurchase_link(tx: pd.DataFrame, period: str = "month") -> pd.Dat
             f"Retention needs at least two {period}s of data; these data cover one "
             f"({periods[0]}). Use a shorter period (e.g. period='week') or more history."
         )
-    key = set(zip(v["p"], v["customer_id"], strict=True))
-    nxt = [(p + 1, c) in key for p, c in zip(v["p"], v["customer_id"], strict=True)]
-    prev = [(p - 1, c) in key for p, c in zip(v["p"], v["customer_id"], strict=True)]
-    v = v.assign(repeat=v["visits"] >= 2, next=nxt, prev=prev)
+    v = v.assign(repeat=v["visits"] >= 2, **_bought_next_and_before(v["p"], v["customer_id"]))
     has_next = v[v["p"] < periods[-1]]  # the last period has no next one to look at
     has_prev = v[v["p"] > periods[0]]
     rows = []
@@ -110,6 +107,17 @@ def retention_repurchase_link(tx: pd.DataFrame, period: str = "month") -> pd.Dat
     out = pd.DataFrame(rows, columns=["measure", "group", "customers", "hits"])
     out["rate"] = out["hits"] / out["customers"].where(out["customers"] > 0)
     return out
+
+
+def _bought_next_and_before(p: pd.Series, customer: pd.Series) -> dict[str, np.ndarray]:
+    """Whether each (period, customer) pair also bought in the next and the previous period."""
+    ordinal = pd.PeriodIndex(p).asi8  # consecutive periods have consecutive ordinals
+    who = customer.to_numpy()
+    here = pd.MultiIndex.from_arrays([ordinal, who])
+    return {
+        "next": pd.MultiIndex.from_arrays([ordinal + 1, who]).isin(here),
+        "prev": pd.MultiIndex.from_arrays([ordinal - 1, who]).isin(here),
+    }
 
 
 def programme_steps(measured: dict[str, Any] | None = None) -> pd.DataFrame:

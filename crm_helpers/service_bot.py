@@ -103,11 +103,21 @@ def route(
 
     Columns: question, predicted, confidence, route, reply.
     """
+    _check_threshold(threshold)
+    q = _texts(questions, "questions")
+    return _route_by_proba(q, bot.predict_proba(q), threshold, answers)
+
+
+def _check_threshold(threshold: float) -> None:
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a probability between 0 and 1; got {threshold}.")
+
+
+def _route_by_proba(
+    q: list[str], proba: pd.DataFrame, threshold: float, answers: dict[str, str] | None
+) -> pd.DataFrame:
+    """The body of :func:`route`, from the intents' probabilities."""
     answers = ANSWERS if answers is None else answers
-    q = _texts(questions, "questions")
-    proba = bot.predict_proba(q)
     predicted = proba.idxmax(axis=1)
     confidence = proba.max(axis=1)
     stored = predicted.map(lambda i: answers.get(i, "person"))
@@ -158,9 +168,14 @@ def threshold_curve(
     bot: IntentClassifier, questions: Sequence[str], true_intents: Sequence[str],
     thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
 ) -> pd.DataFrame:  # fmt: skip
-    """Hand-off rate and wrong-answer rate for each confidence threshold."""
+    """Hand-off rate and wrong-answer rate for each confidence threshold (the questions
+    are classified once; each threshold routes them as :func:`route` does)."""
+    for t in thresholds:
+        _check_threshold(t)
+    q = _texts(questions, "questions")
+    proba = bot.predict_proba(q)
     rows = []
     for t in thresholds:
-        rep = routing_report(route(bot, questions, threshold=t), true_intents)
+        rep = routing_report(_route_by_proba(q, proba, t, None), true_intents)
         rows.append((t, rep["handoff_rate"], rep["wrong_answer_rate"]))
     return pd.DataFrame(rows, columns=["threshold", "handoff_rate", "wrong_answer_rate"])

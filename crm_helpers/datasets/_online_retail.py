@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
+
 import pandas as pd
 
 from crm_helpers.schema import (
@@ -14,6 +18,7 @@ from ._files import (
     _ONLINE_RETAIL_COLUMNS,
     _ONLINE_RETAIL_FILE,
     _data_file,
+    cache_dir,
 )
 
 # --------------------------------------------------------------------------- Online Retail
@@ -160,8 +165,32 @@ def load_online_retail(*, raw: bool = False) -> pd.DataFrame:
     >>> tx["customer_id"].nunique(), round(tx["amount"].sum(), 2)  # doctest: +SKIP
     (4338, 8911407.9)
     """
-    path = _data_file(_ONLINE_RETAIL_FILE, "Online Retail")
+    table = _read_raw(_data_file(_ONLINE_RETAIL_FILE, "Online Retail"))
+    return table if raw else clean_online_retail(table).data
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    """The raw file as a table, through a Parquet copy in :func:`cache_dir` (4x faster to
+    read than the CSV). The copy's name holds the CSV's size and modification time and the
+    pandas version, so a changed file or another pandas reads the CSV again. A cache
+    folder that cannot be written (a read-only sandbox) just means no copy."""
+    stat = path.stat()
+    name = f"raw-{stat.st_size}-{stat.st_mtime_ns}-pandas{pd.__version__}.parquet"
+    cached = cache_dir() / "online_retail" / name
+    if cached.is_file():
+        try:
+            return pd.read_parquet(cached, use_threads=False)  # small: threads cost more
+        except (OSError, ValueError):  # a damaged copy: read the CSV and write it again
+            pass
     table = pd.read_csv(
         path, dtype={"InvoiceNo": str, "StockCode": str}, parse_dates=["InvoiceDate"]
     )
-    return table if raw else clean_online_retail(table).data
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        table.to_parquet(partial, index=False)
+        os.replace(partial, cached)  # whole or not at all, also with two kernels at once
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return table

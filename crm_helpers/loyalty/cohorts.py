@@ -44,7 +44,7 @@ def cohort_retention(
         if cohort.isna().any():
             raise DataValidationError("join_dates has no date for some customers in tx.")
     d = pd.DataFrame({"c": cohort, "p": p, "id": tx["customer_id"]}).drop_duplicates()
-    d["k"] = (d["p"] - d["c"]).map(lambda x: x.n)
+    d["k"] = pd.PeriodIndex(d["p"]).asi8 - pd.PeriodIndex(d["c"]).asi8  # periods since
     d = d[d["k"] >= 0]
     if join_dates is None:
         size = d.groupby("c")["id"].nunique()

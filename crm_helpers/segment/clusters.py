@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crm_helpers._threads import one_thread
 from crm_helpers.schema import DataValidationError, require_columns
 from crm_helpers.timeframe import analysis_date
 
@@ -126,6 +127,8 @@ def choose_k(
     Inertia (within-cluster sum of squares, on the scaled features) always falls as k
     grows: look for the elbow. The silhouette (−1 … 1) is highest for well-separated
     clusters; it is computed on a random sample of ``sample_size`` customers to stay fast.
+    The table is remembered for the same features and arguments (with a whole-number
+    ``random_state``), so asking again, as a check does, costs nothing.
 
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"a": np.r_[rng.normal(0, .1, 30), rng.normal(5, .1, 30)],
@@ -134,26 +137,90 @@ def choose_k(
     >>> list(t.columns), int(t.loc[t["silhouette"].idxmax(), "k"])
     (['k', 'inertia', 'silhouette'], 2)
     """
-    from sklearn.metrics import silhouette_score
-
     feats = _check_features(features)
     ks = list(ks)
     if not ks:
         raise ValueError("ks must hold at least one k.")
     for k in ks:
         _check_k(k, len(feats), "k")
-    rows = []
-    for k in ks:
-        pipe = _pipeline(k, random_state, n_init).fit(feats)
-        scaled = pipe[0].transform(feats)
-        labels = pipe[-1].labels_
-        if len(set(labels)) < 2 or k >= len(feats):
-            sil = np.nan
-        else:
-            size = None if sample_size is None or sample_size >= len(feats) else sample_size
-            sil = silhouette_score(scaled, labels, sample_size=size, random_state=random_state)
-        rows.append((k, float(pipe[-1].inertia_), float(sil)))
+    key = _table_key(feats, (tuple(int(k) for k in ks), random_state, n_init, sample_size))
+    table = _CHOOSE_K_MEMO.get(key)
+    if table is None:
+        table = _k_table(feats, ks, random_state, n_init, sample_size)
+        _remember(key, table, random_state)
+    return table.copy()
+
+
+#: choose_k's tables by (features' contents, arguments), newest last: the chapter's exercise
+#: check recomputes the table the chapter drew, which then costs nothing. A table is
+#: deterministic in its key (one thread, a whole-number random_state); others are not kept.
+_CHOOSE_K_MEMO: dict[tuple[Any, ...], pd.DataFrame] = {}
+_MEMO_SIZE = 8
+
+
+def _table_key(feats: pd.DataFrame, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    rows = pd.util.hash_pandas_object(feats, index=True).to_numpy()
+    names = tuple(map(str, feats.columns)) + tuple(map(str, feats.dtypes))
+    return (len(rows), hash(rows.tobytes()), names, args)
+
+
+def _remember(key: tuple[Any, ...], table: pd.DataFrame, random_state: object) -> None:
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
+        return  # None or a RandomState: a fresh draw every call
+    while len(_CHOOSE_K_MEMO) >= _MEMO_SIZE:
+        _CHOOSE_K_MEMO.pop(next(iter(_CHOOSE_K_MEMO)))
+    _CHOOSE_K_MEMO[key] = table
+
+
+#: Above this many (sampled) customers the silhouette is computed k by k in chunks
+#: instead of from one shared distance matrix (5,000² distances are 200 MB).
+_SHARED_DISTANCES_MAX = 5000
+
+
+def _k_table(
+    feats: pd.DataFrame,
+    ks: list[int],
+    random_state: int | None,
+    n_init: int,
+    sample_size: int | None,
+) -> pd.DataFrame:
+    """The table of :func:`choose_k`. Every k scales the features the same way and, with
+    a whole-number ``random_state``, samples the same customers for the silhouette, so
+    their distances are computed once and shared (what silhouette_score does k by k)."""
+    from sklearn.cluster import KMeans  # noqa: F401  (loads OpenMP before one_thread limits it)
+    from sklearn.metrics import pairwise_distances, silhouette_score
+
+    n = len(feats)
+    size = None if sample_size is None or sample_size >= n else sample_size
+    fixed = size is None or (
+        isinstance(random_state, int | np.integer) and not isinstance(random_state, bool)
+    )
+    share = fixed and (size or n) <= _SHARED_DISTANCES_MAX
+    rows, dist, idx = [], None, None
+    with one_thread():
+        for k in ks:
+            pipe = _pipeline(int(k), random_state, n_init).fit(feats)
+            labels = pipe[-1].labels_
+            if len(set(labels)) < 2 or k >= n:
+                sil = np.nan
+            elif share:
+                if dist is None:  # the sample silhouette_score draws, the same for every k
+                    idx = np.arange(n) if size is None else _sample(n, size, random_state)
+                    dist = pairwise_distances(pipe[0].transform(feats)[idx])
+                sil = silhouette_score(dist, labels[idx], metric="precomputed")
+            else:
+                sil = silhouette_score(
+                    pipe[0].transform(feats), labels, sample_size=size, random_state=random_state
+                )
+            rows.append((int(k), float(pipe[-1].inertia_), float(sil)))
     return pd.DataFrame(rows, columns=["k", "inertia", "silhouette"])
+
+
+def _sample(n: int, size: int, random_state: Any) -> np.ndarray:
+    """The rows ``silhouette_score(..., sample_size=size, random_state=...)`` samples."""
+    from sklearn.utils import check_random_state
+
+    return check_random_state(random_state).permutation(n)[:size]
 
 
 def describe_clusters(
@@ -242,7 +309,9 @@ class CustomerClusters:
     def fit(self, features: pd.DataFrame) -> CustomerClusters:
         feats = _check_features(features)
         _check_k(self.n_clusters, len(feats))
-        self.pipeline_ = _pipeline(self.n_clusters, self.random_state, self.n_init).fit(feats)
+        self.pipeline_ = _pipeline(self.n_clusters, self.random_state, self.n_init)
+        with one_thread():
+            self.pipeline_.fit(feats)
         raw = self.pipeline_[-1].labels_
         counts = np.bincount(raw, minlength=self.n_clusters)
         order = np.lexsort((np.arange(self.n_clusters), -counts))  # largest first
