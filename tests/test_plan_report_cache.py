@@ -62,3 +62,48 @@ def test_a_read_only_cache_is_skipped(printer, tmp_path, monkeypatch):
     monkeypatch.setenv("CRM_CACHE_DIR", str(blocked))
     out = _doc(1.5).write_pdf(tmp_path / "a.pdf")
     assert out.read_bytes().startswith(b"%PDF") and len(printer) == 1
+
+
+@pytest.fixture(scope="module")
+def small_ctx():
+    import crm_helpers as crm
+    from crm_helpers import plan_report
+
+    shop = crm.simulate_retailer(300, seed=4)
+    return plan_report.prepare(shop.transactions(), members=shop.customers, seed=4)
+
+
+def test_a_written_report_is_copied_when_nothing_changed(printer, small_ctx, tmp_path, monkeypatch):
+    import dataclasses
+
+    from crm_helpers import plan_report
+
+    built = []
+    real = plan_report.build_report
+    monkeypatch.setattr(
+        plan_report, "build_report", lambda *a, **k: built.append(1) or real(*a, **k)
+    )
+    first = plan_report.write_report(small_ctx, tmp_path / "one", parts=["appendix"])
+    second = plan_report.write_report(small_ctx, tmp_path / "two", parts=["appendix"])
+    assert len(built) == 1 and len(printer) == 1
+    for kind in ("html", "pdf"):
+        assert second[kind].read_bytes() == first[kind].read_bytes()
+    # another choice, other parts, or cache=False: drawn again
+    other = dataclasses.replace(small_ctx, strategy="win_back")
+    plan_report.write_report(other, tmp_path / "three", parts=["appendix"])
+    plan_report.write_report(small_ctx, tmp_path / "four", parts=["appendix", "group"])
+    plan_report.write_report(small_ctx, tmp_path / "five", parts=["appendix"], cache=False)
+    assert len(built) == 4
+
+
+def test_the_key_follows_the_data(small_ctx):
+    import dataclasses
+
+    from crm_helpers.plan_report.cache import report_key
+
+    key = report_key(small_ctx, ["group"], None)
+    assert key == report_key(dataclasses.replace(small_ctx), ["group"], None)
+    tx = small_ctx.tx.copy()
+    tx.loc[tx.index[0], "amount"] += 0.01
+    assert report_key(dataclasses.replace(small_ctx, tx=tx), ["group"], None) != key
+    assert report_key(small_ctx, ["group"], ["张明"]) != key

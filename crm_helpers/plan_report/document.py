@@ -327,7 +327,7 @@ def _cached_pdf(text: str) -> Path | None:
     except (OSError, metadata.PackageNotFoundError):
         return None
     digest.update(pdf.print_stylesheet().encode("utf-8"))
-    return cache_dir() / "plan_report" / f"{digest.hexdigest()[:32]}.pdf"
+    return cache_dir() / "plan_report" / f"html-{digest.hexdigest()[:32]}.pdf"
 
 
 def _keep(pdf_path: Path, cached: Path) -> None:
