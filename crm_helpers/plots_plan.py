@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
 from crm_helpers.plan import CampaignRound, roll_up
-from crm_helpers.plots import axes
+from crm_helpers.plots import axes, heatmap
 
 __all__ = [
     "plot_rounds",
@@ -33,44 +33,6 @@ __all__ = [
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
     return axes(ax, size)
-
-
-def _label_width(text: str, size: float) -> float:
-    """A label's printed width in points (a Chinese character is about 1 em, others 0.6)."""
-    return size * sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text)
-
-
-def _heatmap(ax: Axes, table: pd.DataFrame, *, annot: bool, fmt: str, every: int = 1) -> Axes:
-    """``table`` as a heat map (rows down, columns across; Blues, no colour bar, every
-    ``every``-th row labelled, cells annotated with ``fmt``): what ``seaborn.heatmap``
-    draws, without the full figure draw it makes to test whether tick labels overlap
-    (the column labels are turned upright when their estimated width exceeds a cell)."""
-    values = table.to_numpy(dtype=float)
-    n_rows, n_cols = values.shape
-    mesh = ax.pcolormesh(values, cmap="Blues", vmin=np.nanmin(values), vmax=np.nanmax(values))
-    ax.set(xlim=(0, n_cols), ylim=(n_rows, 0))
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.grid(False)
-    names = [str(c) for c in table.columns]
-    size = float(ax.xaxis.get_ticklabels()[0].get_fontsize()) if ax.xaxis.get_ticklabels() else 10.0
-    cell = ax.get_position().width * ax.figure.get_figwidth() * 72 / max(n_cols, 1)
-    upright = max((_label_width(n, size) for n in names), default=0) > cell
-    ax.set_xticks(np.arange(n_cols) + 0.5, names, rotation=90 if upright else 0)
-    rows = np.arange(0, n_rows, max(1, every))
-    ax.set_yticks(rows + 0.5, [str(table.index[i]) for i in rows], rotation=0, va="center")
-    ax.set(xlabel=table.columns.name or "", ylabel=table.index.name or "")
-    if annot:
-        from seaborn.utils import relative_luminance
-
-        mesh.update_scalarmappable()
-        for (i, j), color in zip(np.ndindex(n_rows, n_cols), mesh.get_facecolors(), strict=True):
-            if not np.isnan(values[i, j]):
-                ink = ".15" if relative_luminance(color) > 0.408 else "w"
-                ax.text(
-                    j + 0.5, i + 0.5, format(values[i, j], fmt), color=ink, ha="center", va="center"
-                )
-    return ax
 
 
 def plot_rounds(rounds: Sequence[CampaignRound], *, ax: Axes | None = None) -> Axes:
@@ -136,7 +98,7 @@ def plot_cube(cube: pd.DataFrame, rows: str, cols: str, *, ax: Axes | None = Non
     """
     ax = _ax(ax, (9, 4))
     table = roll_up(cube, [rows, cols]).pivot(index=rows, columns=cols, values="sales")
-    return _heatmap(ax, table.fillna(0), annot=True, fmt=".0f")
+    return heatmap(ax, table.fillna(0), annot=True, fmt=".0f")
 
 
 def _wrap(text: str, width: int) -> str:
@@ -300,7 +262,7 @@ def plot_decile_shares(
     ax = _ax(ax, (9, max(2.5, 0.22 * len(wide) + 1)))
     show = wide.copy()
     show.index = [str(i)[:10] for i in show.index]
-    _heatmap(ax, show, annot=len(show) <= 16, fmt=".0%", every=max(1, len(show) // 20))
+    heatmap(ax, show, annot=len(show) <= 16, fmt=".0%", every=max(1, len(show) // 20))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     if title:
