@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
@@ -28,6 +29,7 @@ __all__ = [
     "plot_indicator",
     "plot_lifecycle",
     "plot_weekday_hour",
+    "heatmap",
 ]
 
 #: Fonts with Chinese glyphs, in order of preference.
@@ -157,6 +159,62 @@ def plot_lifecycle(counts: pd.DataFrame, *, ax: Axes | None = None, title: str =
     if title:
         ax.set_title(title)
     return ax
+
+
+def _label_width(text: str, size: float) -> float:
+    """A label's printed width in points (a Chinese character is about 1 em, others 0.6)."""
+    return size * sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text)
+
+
+def heatmap(
+    ax: Axes, table: pd.DataFrame, *, annot: bool = True, fmt: str = ".2g", cmap: str = "Blues",
+    vmin: float | None = None, vmax: float | None = None, every: int = 1,
+    xticklabels: Sequence[str] | None = None, yticklabels: Sequence[str] | None = None,
+) -> Axes:  # fmt: skip
+    """``table`` as a heat map on ``ax`` (rows down, columns across, no colour bar, every
+    ``every``-th row labelled, cells annotated with ``fmt``): what ``seaborn.heatmap``
+    draws, without the full figure draw it makes to test whether tick labels overlap (the
+    column labels are turned upright when their estimated width exceeds a cell).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> t = pd.DataFrame([[1, 2], [3, 4]], index=pd.Index(["a", "b"], name="row"))
+    >>> ax = heatmap(axes(size=(3, 2)), t, fmt="d")
+    >>> ax.get_ylabel(), [x.get_text() for x in ax.texts]
+    ('row', ['1', '2', '3', '4'])
+    """
+    values = table.to_numpy(dtype=float)
+    n_rows, n_cols = values.shape
+    low = np.nanmin(values) if vmin is None else vmin
+    high = np.nanmax(values) if vmax is None else vmax
+    mesh = ax.pcolormesh(values, cmap=cmap, vmin=low, vmax=high)
+    ax.set(xlim=(0, n_cols), ylim=(n_rows, 0))
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.grid(False)
+    names = [str(c) for c in (table.columns if xticklabels is None else xticklabels)]
+    size = mpl.font_manager.FontProperties(size=mpl.rcParams["xtick.labelsize"]).get_size()
+    cell = ax.get_position().width * ax.figure.get_figwidth() * 72 / max(n_cols, 1)
+    upright = max((_label_width(n, size) for n in names), default=0) > cell
+    ax.set_xticks(np.arange(n_cols) + 0.5, names, rotation=90 if upright else 0)
+    rows = np.arange(0, n_rows, max(1, every))
+    ylabels = [str(i) for i in (table.index if yticklabels is None else yticklabels)]
+    ax.set_yticks(rows + 0.5, [ylabels[i] for i in rows], rotation=0, va="center")
+    ax.set(xlabel=table.columns.name or "", ylabel=table.index.name or "")
+    if annot:
+        _annotate(ax, mesh, table.to_numpy(), values, fmt)
+    return ax
+
+
+def _annotate(ax: Axes, mesh: object, raw: np.ndarray, values: np.ndarray, fmt: str) -> None:
+    """Each cell's value in dark or white ink by the cell's luminance (as seaborn does)."""
+    from seaborn.utils import relative_luminance
+
+    mesh.update_scalarmappable()  # type: ignore[attr-defined]
+    colors = mesh.get_facecolors()  # type: ignore[attr-defined]
+    for k, (i, j) in enumerate(np.ndindex(*values.shape)):
+        if not np.isnan(values[i, j]):
+            ink = ".15" if relative_luminance(colors[k]) > 0.408 else "w"
+            ax.text(j + 0.5, i + 0.5, format(raw[i, j], fmt), color=ink, ha="center", va="center")
 
 
 def plot_weekday_hour(

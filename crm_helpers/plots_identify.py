@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from crm_helpers.plots import axes
+from crm_helpers.plots import axes, heatmap
 from crm_helpers.plots_loyalty import plot_gains  # the one gains chart (累计增益图)
 from crm_helpers.schema import require_columns
 
@@ -39,7 +39,7 @@ def plot_record_sources(records: pd.DataFrame, *, ax: Axes | None = None) -> Axe
     filled = records[fields].notna().groupby(records["source"].astype("str")).mean()
     n = records["source"].astype("str").value_counts()
     filled.index = [f"{s} ({n[s]:,})" for s in filled.index]
-    sns.heatmap(filled, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax)
+    heatmap(ax, filled, fmt=".0%", vmin=0, vmax=1)
     ax.set(
         xlabel="field",
         ylabel="source (records)",

@@ -24,7 +24,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from . import _catalogue as cat
-from .plots import axes
+from .plots import axes, heatmap
 
 __all__ = [
     "plot_readiness_radar",
@@ -91,7 +91,7 @@ def plot_activity_waits(stats: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 def plot_handoffs(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Heat map of hand-offs between departments (from rows to columns)."""
     ax = axes(ax, (6, 4.5))
-    sns.heatmap(matrix, annot=True, fmt="d", cmap="Oranges", cbar=False, ax=ax)
+    heatmap(ax, matrix, fmt="d", cmap="Oranges")
     ax.set_xlabel("to department 交接至")
     ax.set_ylabel("from department 交接自")
     return ax

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
 from crm_helpers.plan import CampaignRound, roll_up
-from crm_helpers.plots import axes
+from crm_helpers.plots import axes, heatmap
 
 __all__ = [
     "plot_rounds",
@@ -98,8 +98,7 @@ def plot_cube(cube: pd.DataFrame, rows: str, cols: str, *, ax: Axes | None = Non
     """
     ax = _ax(ax, (9, 4))
     table = roll_up(cube, [rows, cols]).pivot(index=rows, columns=cols, values="sales")
-    sns.heatmap(table.fillna(0), annot=True, fmt=".0f", cmap="Blues", ax=ax, cbar=False)
-    return ax
+    return heatmap(ax, table.fillna(0), annot=True, fmt=".0f")
 
 
 def _wrap(text: str, width: int) -> str:
@@ -263,8 +262,7 @@ def plot_decile_shares(
     ax = _ax(ax, (9, max(2.5, 0.22 * len(wide) + 1)))
     show = wide.copy()
     show.index = [str(i)[:10] for i in show.index]
-    sns.heatmap(show, annot=len(show) <= 16, fmt=".0%", cmap="Blues", cbar=False, ax=ax,
-                yticklabels=max(1, len(show) // 20))  # fmt: skip
+    heatmap(ax, show, annot=len(show) <= 16, fmt=".0%", every=max(1, len(show) // 20))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     if title:

@@ -21,7 +21,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from .plots import axes
+from .plots import axes, heatmap
 from .satisfaction import ATTRIBUTES_ZH, COMPLAINT_TYPES_ZH, SIX_HEARTS
 
 __all__ = [
@@ -198,10 +198,7 @@ def plot_confusion(
     """A confusion matrix (混淆矩阵) as a heat map of counts, true label down, predicted
     across."""
     ax = _ax(ax, (4, 3.5))
-    sns.heatmap(
-        confusion, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
-        xticklabels=labels, yticklabels=labels,
-    )  # fmt: skip
+    heatmap(ax, confusion, fmt="d", xticklabels=labels, yticklabels=labels)
     ax.set_xlabel("predicted 预测")
     ax.set_ylabel("true 真实")
     ax.set_title(title)

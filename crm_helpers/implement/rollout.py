@@ -78,13 +78,22 @@ def did_means(
     return t
 
 
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes 0..k-1 of ``values`` (the groups of a fixed effect)."""
+    return np.unique(values, return_inverse=True)[1].ravel()
+
+
 def _demean(y: np.ndarray, unit: np.ndarray, time: np.ndarray) -> np.ndarray:
-    s = pd.DataFrame({"y": y, "u": unit, "t": time})
-    return (y - s.groupby("u")["y"].transform("mean") - s.groupby("t")["y"].transform("mean")
-            + y.mean()).to_numpy()  # fmt: skip
+    """``y`` minus its unit and time means plus its grand mean (``unit`` and ``time`` are
+    integer codes; on a balanced panel this is the two-way within transformation)."""
+    n_u, n_t = np.bincount(unit), np.bincount(time)
+    u_mean = np.bincount(unit, weights=y) / n_u
+    t_mean = np.bincount(time, weights=y) / n_t
+    return y - u_mean[unit] - t_mean[time] + y.mean()
 
 
 def _twfe(y: np.ndarray, d: np.ndarray, unit: np.ndarray, time: np.ndarray):
+    """Two-way fixed-effects DiD on integer-coded ``unit`` and ``time``."""
     yt, dt = _demean(y, unit, time), _demean(d, unit, time)
     beta = float(dt @ yt / (dt @ dt))
     return beta, yt - beta * dt, dt
@@ -106,11 +115,11 @@ def did(
     _check_panel(panel, outcome, unit, time, treat)
     y = panel[outcome].to_numpy(float)
     d = panel[treat].to_numpy(float)
-    u, t = panel[unit].to_numpy(), panel[time].to_numpy()
+    u, t = _codes(panel[unit].to_numpy()), _codes(panel[time].to_numpy())
     beta, resid, dt = _twfe(y, d, u, t)
     n_units = len(np.unique(u))
     if method == "cluster":
-        score = pd.Series(dt * resid).groupby(u).sum().to_numpy()
+        score = np.bincount(u, weights=dt * resid)
         n, k = len(y), 1 + n_units + len(np.unique(t)) - 1
         corr = n_units / (n_units - 1) * (n - 1) / (n - k)
         se = float(np.sqrt(corr * (score @ score)) / (dt @ dt))
@@ -146,19 +155,21 @@ def did_table(
 
 
 def _bootstrap(y, d, u, t, n_boot: int, seed: int) -> np.ndarray:
+    """``n_boot`` DiD estimates on resamples of whole units (``u``, ``t``: integer codes);
+    a resample without both treated and untreated units is drawn again."""
     rng = np.random.default_rng(seed)
     units = np.unique(u)
     rows = {k: np.flatnonzero(u == k) for k in units}
+    ever = {k: bool(d[rows[k]].max() > 0) for k in units}
     draws = []
     while len(draws) < n_boot:
         pick = rng.choice(units, size=len(units), replace=True)
+        treated = np.array([ever[k] for k in pick])
+        if treated.all() or not treated.any():
+            continue  # a resample without both groups has no DiD
         idx = np.concatenate([rows[k] for k in pick])
         new_u = np.repeat(np.arange(len(pick)), [len(rows[k]) for k in pick])
-        dd = d[idx]
-        ever = pd.Series(dd).groupby(new_u).transform("max").to_numpy()
-        if ever.all() or not ever.any():
-            continue  # a resample without both groups has no DiD
-        draws.append(_twfe(y[idx], dd, new_u, t[idx])[0])
+        draws.append(_twfe(y[idx], d[idx], new_u, t[idx])[0])
     return np.asarray(draws)
 
 

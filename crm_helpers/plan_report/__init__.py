@@ -20,6 +20,7 @@ from pathlib import Path
 import matplotlib as mpl
 
 from crm_helpers import plan, plots, segment
+from crm_helpers.plan_report import cache as report_cache
 from crm_helpers.plan_report.context import PlanContext, prepare
 from crm_helpers.plan_report.document import PlanDocument, cjk_share
 from crm_helpers.plan_report.group import group_part
@@ -115,16 +116,25 @@ def write_report(
     students: Sequence[str] | None = None,
     instructor: bool = False,
     name: str = "plan_report",
+    cache: bool = True,
 ) -> dict[str, Path]:
     """Write the report PDF (``<name>.pdf``) and its HTML into ``output_dir``; with
     ``instructor=True`` also the instructor's key (``<name>_instructor_key.pdf``), a separate
-    file. Returns the written paths by kind (``pdf``, ``html``, ``key``)."""
+    file. Returns the written paths by kind (``pdf``, ``html``, ``key``).
+
+    With ``cache`` a report made before from the same data, choices and code is copied
+    from the cache (:mod:`crm_helpers.plan_report.cache`) instead of drawn and printed."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    doc = build_report(ctx, parts, students=students)
-    html = out / f"{name}.html"
-    html.write_text(doc.html(), encoding="utf-8")
-    paths = {"html": html, "pdf": doc.write_pdf(out / f"{name}.pdf")}
+    paths = {"html": out / f"{name}.html", "pdf": out / f"{name}.pdf"}
+    key = report_cache.report_key(ctx, parts, students) if cache else None
+    if key is None or not report_cache.restore(key, paths):
+        doc = build_report(ctx, parts, students=students)
+        paths["html"].write_text(doc.html(), encoding="utf-8")
+        doc.write_pdf(paths["pdf"], cache=cache)
+        if key is not None:
+            report_cache.store(key, paths)
     if instructor:
-        paths["key"] = instructor_key(ctx).write_pdf(out / f"{name}_instructor_key.pdf")
+        key_pdf = out / f"{name}_instructor_key.pdf"
+        paths["key"] = instructor_key(ctx).write_pdf(key_pdf, cache=cache)
     return paths

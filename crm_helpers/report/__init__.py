@@ -30,7 +30,6 @@ True
 
 from __future__ import annotations
 
-from .html import notebook_to_html, prepare_for_export, strip_widget_views
 from .pdf import (
     CJK_FONT,
     PDFRequirementError,
@@ -41,8 +40,27 @@ from .pdf import (
     print_stylesheet,
     text_past_margin,
 )
-from .site import build_site, external_resources
-from .views import VIEWS, has_grading_material, instructor_key, make_view, student_view
+
+#: The names of the notebook modules (html, site, views), imported on first use: they need
+#: nbformat (and through it jsonschema, seconds to import), which printing a plain HTML page
+#: with :func:`html_to_pdf` (chapter 09's plan report, in the kernel) does not.
+_LAZY = {
+    "notebook_to_html": "html", "prepare_for_export": "html", "strip_widget_views": "html",
+    "build_site": "site", "external_resources": "site", "VIEWS": "views",
+    "has_grading_material": "views", "instructor_key": "views", "make_view": "views",
+    "student_view": "views",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CJK_FONT",
