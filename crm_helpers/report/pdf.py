@@ -160,7 +160,7 @@ def _font_identity(font: str) -> str:
 
 def pdf_cache_key(html: str, stylesheet: str, base_url: str, font: str) -> str:
     """The hash of everything a PDF is made from: the HTML, the stylesheet, the base URL,
-    the font file and the versions of WeasyPrint and pydyf.
+    the font file and the versions of WeasyPrint, pydyf and Pango.
 
     >>> a = pdf_cache_key("<p>客户</p>", "p {}", ".", CJK_FONT)
     >>> a == pdf_cache_key("<p>客户</p>", "p {}", ".", CJK_FONT), len(a)
@@ -170,10 +170,11 @@ def pdf_cache_key(html: str, stylesheet: str, base_url: str, font: str) -> str:
     """
     import pydyf
     import weasyprint
+    from weasyprint.text.ffi import pango
 
+    versions = f"{weasyprint.__version__}|{pydyf.__version__}|{pango.pango_version()}"
     digest = hashlib.sha256()
-    for part in (html, stylesheet, base_url, _font_identity(font), weasyprint.__version__,
-                 pydyf.__version__):  # fmt: skip
+    for part in (html, stylesheet, base_url, _font_identity(font), versions):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 
