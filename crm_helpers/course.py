@@ -4,12 +4,15 @@
 ``crm-course run``    execute every notebook in ``notebooks/`` with papermill into
                       ``build/notebooks/``; each chapter records its results in
                       ``build/outputs/<chapter>/``. A progress bar shows the chapters.
-                      ``--jobs N`` runs N notebooks at a time (default: one per core);
-                      ``--pdf`` writes each one's student-view PDF as soon as it has run.
+                      ``--jobs N`` runs N notebooks at a time (default: one per core),
+                      the longest first (see :mod:`crm_helpers.runner`); ``--pdf`` queues
+                      each one's student-view PDF as soon as it has run.
 ``crm-course pdf``    turn executed notebooks into PDF reports (Chinese included) in
                       ``build/pdf/``: the student view (no solutions, hidden tests or
                       rubrics); ``--key`` the instructor key instead (``*-key.pdf``);
-                      ``--hide-code`` leaves the code out.
+                      ``--hide-code`` leaves the code out; ``--jobs N`` writes N at a
+                      time; an unchanged PDF is copied from ``build/cache/pdf``
+                      (``--no-cache`` lays it out again).
 ``crm-course site``   the course website (Jupyter Book) from the executed student views in
                       ``build/site/``; open ``build/site/index.html``.
 ``crm-course kernel`` check that the course's Jupyter kernel runs this environment's Python.
