@@ -4,8 +4,9 @@ are written, and what a worker process does not need to import.
 * **Longest first.** With two workers, a long chapter started last leaves one core idle
   while it runs (chapter 09 took 86 s and was the last to start). :func:`longest_first`
   orders the notebooks by their last measured duration (``durations.json`` beside the
-  executed notebooks, written by :func:`record_durations`), or — before any run — by their
-  number of code cells, which tracks the measured time (05: 72 cells, 97 s; 01: 17, 24 s).
+  executed notebooks, written by :func:`record_durations`); before any run, by
+  :data:`MEASURED_SECONDS` (a ``make course`` on two cores), and a notebook never measured by
+  its number of code cells.
 * **PDFs fill the gaps.** Each student-view PDF is a task of its own, queued as soon as its
   notebook has run, so the pool starts the next notebook first and renders PDFs while the
   last notebooks run (never more processes than ``jobs``).
@@ -23,6 +24,8 @@ are written, and what a worker process does not need to import.
 ['02_b', '03_c', '01_a']
 >>> [p.stem for p in longest_first(sorted(d.glob("*.ipynb")), {"01_a.ipynb": 90.0})]
 ['01_a', '02_b', '03_c']
+>>> [p.stem for p in longest_first([Path("01_overview.ipynb"), Path("09_crm_plan_design.ipynb")], {})]
+['09_crm_plan_design', '01_overview']
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Any
 
 __all__ = [
     "DURATIONS_FILE",
+    "MEASURED_SECONDS",
     "skip_iri_grammar",
     "code_cells",
     "longest_first",
@@ -47,6 +51,13 @@ __all__ = [
     "pdf_jobs",
 ]
 
+#: Seconds each chapter took in ``make course`` on 2 busy cores (2026-12-03, before the
+#: issue-21 speed-ups): only the order they give matters, until a run records its own.
+MEASURED_SECONDS: dict[str, float] = {
+    "05_segmentation.ipynb": 97, "09_crm_plan_design.ipynb": 86, "07_data_analysis.ipynb": 69,
+    "06_loyalty.ipynb": 66, "08_implementation.ipynb": 54, "04_satisfaction.ipynb": 44,
+    "03_communication.ipynb": 41, "02_identification.ipynb": 37, "01_overview.ipynb": 24,
+}  # fmt: skip
 #: Where :func:`record_durations` keeps each notebook's last run time (seconds), in the
 #: folder of the executed notebooks.
 DURATIONS_FILE = "durations.json"
@@ -66,13 +77,17 @@ def code_cells(path: Path) -> int:
     return sum(1 for c in cells if c.get("cell_type") == "code")
 
 
-def longest_first(notebooks: Sequence[Path], history: Mapping[str, float]) -> list[Path]:
-    """``notebooks`` ordered by expected run time, longest first: the measured seconds in
-    ``history`` (by file name) where known, else the number of code cells (about a second
-    a cell in the course). Ties keep the given order."""
+def longest_first(
+    notebooks: Sequence[Path],
+    history: Mapping[str, float],
+    prior: Mapping[str, float] = MEASURED_SECONDS,
+) -> list[Path]:
+    """``notebooks`` ordered by expected run time, longest first: the seconds in
+    ``history`` (by file name), else in ``prior``, else the number of code cells. Ties keep
+    the given order."""
 
     def expected(p: Path) -> float:
-        known = history.get(Path(p).name)
+        known = history.get(Path(p).name, prior.get(Path(p).name))
         return float(known) if known is not None else float(code_cells(p))
 
     return sorted(notebooks, key=expected, reverse=True)
