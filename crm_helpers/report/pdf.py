@@ -207,10 +207,12 @@ def html_to_pdf(
     cached = None
     if cache_dir is not None:
         cached = Path(cache_dir) / f"{pdf_cache_key(html, css, str(base_url), font)}.pdf"
-        if cached.is_file():
+        try:
             shutil.copyfile(cached, pdf_path)
             os.utime(cached)  # recently used: kept by _keep_newest
             return pdf_path
+        except FileNotFoundError:  # not cached (or just pruned by another process)
+            pass
     from weasyprint import CSS, HTML
 
     HTML(string=html, base_url=str(base_url), url_fetcher=offline_url_fetcher()).write_pdf(
