@@ -91,6 +91,7 @@ launch_buttons:
   binderhub_url: ""
   thebe: false
 sphinx:
+  extra_extensions: [crm_helpers.report._sphinx_zh]
   config:
     language: zh_CN
     html_search_language: zh
