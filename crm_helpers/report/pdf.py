@@ -252,7 +252,7 @@ def notebook_to_pdf(
     path = Path(notebook)
     out = Path(pdf_path) if pdf_path is not None else path.with_suffix(".pdf")
     html = notebook_to_html(path, hide_code=hide_code, view=view, highlight=highlight)
-    return html_to_pdf(html, out, base_url=path.parent, font=font, cache_dir=cache_dir)
+    return html_to_pdf(html, out, base_url=path.resolve().parent, font=font, cache_dir=cache_dir)
 
 
 def text_past_margin(pdf_path: str | Path, margin_mm: float = PAGE_MARGIN_MM[1]) -> list[str]:
