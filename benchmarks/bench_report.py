@@ -11,6 +11,11 @@ best of ``--repeat``:
 * the **course route** (``notebook_to_pdf``, student view): nbconvert's small ``basic``
   template in a page of our own, widgets as static views, code without highlighting spans,
   then WeasyPrint; the HTML and the PDF stage separately;
+* the **cached** route: the same PDF again with a cache folder (``crm-course`` keeps PDFs
+  in build/cache/pdf by the hash of their HTML, stylesheet, font and renderer versions): the
+  HTML export and a hash, no layout;
+* the **start-up** of a fresh process (``crm-course pdf NN``): importing nbformat, nbgrader
+  and WeasyPrint with jsonschema's rfc3987 grammars compiled (before) and skipped (after);
 * the **baseline**: the previous route, nbconvert's ``lab`` template (270 kB of JupyterLab
   CSS, highlighted code) laid out by WeasyPrint with the same stylesheet.
 
@@ -94,6 +99,9 @@ def bench(nb: Path, out: Path, repeat: int) -> dict:
     def course() -> None:
         notebook_to_pdf(nb, out / "course.pdf", view="student")
 
+    cache = Path(tempfile.mkdtemp())
+    notebook_to_pdf(nb, out / "cached.pdf", view="student", cache_dir=cache)  # fills the cache
+
     html = notebook_to_html(nb, view="student", highlight=False)
     course_s, baseline_s, course_cpu = [], [], []
     for _ in range(repeat):  # interleaved, so that both routes meet the same load
@@ -107,12 +115,41 @@ def bench(nb: Path, out: Path, repeat: int) -> dict:
         "html_seconds": _best(lambda: notebook_to_html(nb, view="student", highlight=False), repeat),
         "pdf_seconds": _best(lambda: html_to_pdf(html, out / "course.pdf", base_url=nb.parent), repeat),
         "total_seconds": min(course_s),
+        # an unchanged chapter again (``crm-course`` keeps PDFs in build/cache/pdf): HTML + hash
+        "cached_seconds": _best(lambda: notebook_to_pdf(nb, out / "cached.pdf", view="student",
+                                                        cache_dir=cache), repeat),
         "total_cpu_seconds": min(course_cpu),  # ~ the wall time on an idle machine
         "baseline_seconds": min(baseline_s),
         "speedup_median": ratios[len(ratios) // 2],
         "pages": len(pypdfium2.PdfDocument(str(out / "course.pdf"))),
         "baseline_pages": len(pypdfium2.PdfDocument(str(out / "baseline.pdf"))),
     }  # fmt: skip
+    return result
+
+
+_IMPORTS = "import nbformat, nbgrader.preprocessors, weasyprint"
+_SKIP = "from crm_helpers.runner import skip_iri_grammar; skip_iri_grammar(); "
+
+
+def start_up(repeat: int) -> dict:
+    """A fresh process's imports for a PDF (what `crm-course pdf NN` pays before any
+    layout), with jsonschema's rfc3987 grammars (before) and without (the course's CLI),
+    interleaved; best wall and CPU seconds of each."""
+    import resource
+    import subprocess
+    import sys
+
+    result: dict[str, float] = {}
+    for _ in range(repeat):
+        for name, code in (("imports_before", _IMPORTS), ("imports_after", _SKIP + _IMPORTS)):
+            cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+            wall = time.perf_counter() - start
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = now.ru_utime - cpu.ru_utime + now.ru_stime - cpu.ru_stime
+            result[f"{name}_seconds"] = min(result.get(f"{name}_seconds", wall), wall)
+            result[f"{name}_cpu_seconds"] = min(result.get(f"{name}_cpu_seconds", used), used)
     return result
 
 
@@ -133,6 +170,7 @@ def main() -> None:
     runs = [bench(nb, out, args.repeat) for nb in notebooks]
     report = {
         "runs": runs,
+        "start_up": start_up(args.repeat),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

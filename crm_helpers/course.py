@@ -4,12 +4,15 @@
 ``crm-course run``    execute every notebook in ``notebooks/`` with papermill into
                       ``build/notebooks/``; each chapter records its results in
                       ``build/outputs/<chapter>/``. A progress bar shows the chapters.
-                      ``--jobs N`` runs N notebooks at a time (default: one per core);
-                      ``--pdf`` writes each one's student-view PDF as soon as it has run.
+                      ``--jobs N`` runs N notebooks at a time (default: one per core),
+                      the longest first (see :mod:`crm_helpers.runner`); ``--pdf`` queues
+                      each one's student-view PDF as soon as it has run.
 ``crm-course pdf``    turn executed notebooks into PDF reports (Chinese included) in
                       ``build/pdf/``: the student view (no solutions, hidden tests or
                       rubrics); ``--key`` the instructor key instead (``*-key.pdf``);
-                      ``--hide-code`` leaves the code out.
+                      ``--hide-code`` leaves the code out; ``--jobs N`` writes N at a
+                      time; an unchanged PDF is copied from ``build/cache/pdf``
+                      (``--no-cache`` lays it out again).
 ``crm-course site``   the course website (Jupyter Book) from the executed student views in
                       ``build/site/``; open ``build/site/index.html``.
 ``crm-course kernel`` check that the course's Jupyter kernel runs this environment's Python.
@@ -29,6 +32,7 @@ from typing import Any
 
 from ._kernel import KERNEL_NAME, local_kernel_manager_class, notebook_parameters
 from .results import default_output_dir, repo_root
+from .runner import run_jobs, skip_iri_grammar
 
 __all__ = [
     "KERNEL_NAME",
@@ -141,47 +145,15 @@ def _save_static_views(path: Path) -> None:
         nbformat.write(strip_widget_views(nbformat.reads(text, as_version=4)), path)
 
 
-def _run_one(
-    nb: Path, out: Path, params: dict[str, Any], kernel: str, pdf_dir: Path | None
-) -> tuple[str, bool]:
-    """Execute one notebook (and write its student-view PDF); a status line and success."""
-    start = time.perf_counter()
-    try:
-        run_notebook(nb, out / nb.name, params, kernel_name=kernel)
-    except Exception as err:  # report every notebook, then fail at the end
-        return f"{nb.name}: FAILED: {type(err).__name__}: {str(err).splitlines()[0][:200]}", False
-    status = f"{nb.name}: ok in {time.perf_counter() - start:.1f} s"
-    if pdf_dir is None:
-        return status, True
-    from .report import notebook_to_pdf
-
-    begin = time.perf_counter()
-    try:
-        notebook_to_pdf(out / nb.name, pdf_dir / f"{nb.stem}.pdf", view="student")
-    except Exception as err:
-        return f"{status}; PDF FAILED: {type(err).__name__}: {str(err)[:200]}", False
-    return f"{status}, PDF in {time.perf_counter() - begin:.1f} s", True
-
-
 def _default_jobs(n: int) -> int:
     return max(1, min(n, os.cpu_count() or 1))
 
 
-def _schedule(notebooks: list[Path], jobs: int, *job_args: Any) -> Iterable[tuple[str, bool]]:
-    """Statuses of the notebooks as they finish: in this process (``jobs`` = 1), or in
-    ``jobs`` worker processes (each notebook runs in its own kernel anyway)."""
-    if jobs <= 1:
-        for nb in notebooks:
-            yield _run_one(nb, *job_args)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    ctx = multiprocessing.get_context("spawn")  # no forked threads of papermill/tqdm
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(_run_one, nb, *job_args) for nb in notebooks]
-        for done in as_completed(futures):
-            yield done.result()
+def _pdf_cache() -> Path:
+    """Where finished PDFs are kept by the hash of their HTML, stylesheet and renderer
+    (see :func:`crm_helpers.report.html_to_pdf`): an unchanged chapter is not laid out
+    again."""
+    return repo_root() / "build" / "cache" / "pdf"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -211,12 +183,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: --jobs must be at least 1; got {jobs}.", file=sys.stderr)
         return 2
     start, failed = time.perf_counter(), []
-    bar = tqdm(total=len(notebooks), desc=f"running notebooks ({jobs} at a time)", unit="notebook")
-    for status, ok in _schedule(notebooks, jobs, out, params, args.kernel, pdf_dir):
+    tasks = len(notebooks) * (2 if pdf_dir is not None else 1)
+    bar = tqdm(total=tasks, desc=f"running notebooks ({jobs} at a time)", unit="task")
+    cache = _pdf_cache()
+    for status, ok in run_jobs(notebooks, jobs, out, params, args.kernel, pdf_dir, cache):
         if not ok:
             failed.append(status.split(":")[0])
         bar.write(status)
-        bar.update()
+        bar.update(2 if not ok and pdf_dir is not None and "PDF" not in status else 1)
     bar.close()
     print(
         f"{len(notebooks)} notebook(s) in {time.perf_counter() - start:.0f} s with {jobs} job(s)."
@@ -268,7 +242,8 @@ def _by_prefix(folder: Path, path: Path) -> Path:
 def _pdf(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
-    from .report import PDFRequirementError, check_pdf_requirements, notebook_to_pdf
+    from .report import PDFRequirementError, check_pdf_requirements
+    from .runner import pdf_jobs
 
     try:
         check_pdf_requirements()
@@ -280,9 +255,23 @@ def _pdf(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.output)
     view, suffix = ("key", "-key") if args.key else ("student", "")
-    for path in tqdm(paths, desc=f"writing PDFs ({view} view)", unit="pdf"):
-        target = out / f"{path.stem}{suffix}.pdf"
-        notebook_to_pdf(path, target, hide_code=args.hide_code, view=view)
+    jobs = args.jobs if args.jobs is not None else _default_jobs(len(paths))
+    if jobs < 1:
+        print(f"error: --jobs must be at least 1; got {jobs}.", file=sys.stderr)
+        return 2
+    pairs = [(path, out / f"{path.stem}{suffix}.pdf") for path in paths]
+    cache = None if args.no_cache else _pdf_cache()
+    failed = []
+    bar = tqdm(total=len(pairs), desc=f"writing PDFs ({view} view)", unit="pdf")
+    for status, ok in pdf_jobs(pairs, jobs, cache, hide_code=args.hide_code, view=view):
+        if not ok:
+            failed.append(status)
+        bar.write(status)
+        bar.update()
+    bar.close()
+    if failed:
+        print(f"{len(failed)} PDF(s) failed:\n" + "\n".join(failed), file=sys.stderr)
+        return 1
     kind = "instructor keys" if args.key else "student views"
     print(f"PDFs ({kind}) are in {out}.")
     return 0
@@ -311,6 +300,7 @@ def _kernel(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``crm-course``."""
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+    skip_iri_grammar()  # 2-5 s of grammar compiling on importing nbformat (see runner)
     parser = argparse.ArgumentParser(prog="crm-course", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -353,6 +343,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--key",
         action="store_true",
         help="the instructor key (solutions, hidden tests, rubrics) instead of the student view",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="PDFs written at the same time (default: cores)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lay every PDF out again (by default an unchanged one is copied from build/cache/pdf)",
     )
     p.set_defaults(func=_pdf)
 

@@ -90,6 +90,46 @@ def test_missing_font_or_notebook_says_what_to_do(tmp_path):
         notebook_to_pdf(tmp_path / "missing.ipynb")
 
 
+def test_an_unchanged_pdf_comes_from_the_cache_and_a_change_is_laid_out(
+    executed, tmp_path, monkeypatch
+):
+    import weasyprint
+
+    from crm_helpers.report import html_to_pdf, notebook_to_html
+
+    cache = tmp_path / "cache"
+    first = notebook_to_pdf(executed, tmp_path / "a.pdf", cache_dir=cache)
+    assert [p.suffix for p in cache.iterdir()] == [".pdf"]
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(weasyprint, "HTML", no_layout)
+    second = notebook_to_pdf(executed, tmp_path / "b.pdf", cache_dir=cache)
+    assert second.read_bytes() == first.read_bytes()
+    html = notebook_to_html(executed)
+    with pytest.raises(AssertionError, match="laid out again"):  # one more paragraph: a miss
+        html_to_pdf(html.replace("</body>", "<p>新的一段</p></body>"), tmp_path / "c.pdf",
+                    base_url=executed.parent, cache_dir=cache)  # fmt: skip
+    with pytest.raises(AssertionError, match="laid out again"):  # no cache: always laid out
+        notebook_to_pdf(executed, tmp_path / "d.pdf")
+
+
+def test_pdf_command_writes_each_chapter_with_two_jobs(executed, tmp_path):
+    from crm_helpers.course import main
+
+    copies = []
+    for stem in ("01_one", "02_two"):
+        copies.append(tmp_path / f"{stem}.ipynb")
+        copies[-1].write_bytes(executed.read_bytes())
+    out = tmp_path / "pdf"
+    args = ["pdf", *map(str, copies), "--jobs", "2", "--no-cache", "--output", str(out)]
+    assert main(args) == 0
+    for stem in ("01_one", "02_two"):
+        assert "客户生命周期" in "".join(_pages(out / f"{stem}.pdf"))
+    assert not (tmp_path / "cache").exists()
+
+
 # --------------------------------------------------------------------------- course exports
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

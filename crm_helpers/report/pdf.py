@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 from functools import lru_cache
@@ -25,11 +27,15 @@ __all__ = [
     "notebook_to_pdf",
     "PAGE_MARGIN_MM",
     "text_past_margin",
+    "pdf_cache_key",
+    "PDF_CACHE_SIZE",
 ]
 
 CJK_FONT = "Noto Sans CJK SC"
 #: The page margins of :func:`print_stylesheet` (top, right, bottom, left), in millimetres.
 PAGE_MARGIN_MM = (15.0, 13.0, 15.0, 13.0)
+#: How many finished PDFs a cache folder of :func:`html_to_pdf` keeps (the newest used).
+PDF_CACHE_SIZE = 64
 
 
 class PDFRequirementError(RuntimeError):
@@ -137,22 +143,87 @@ def offline_url_fetcher() -> Any:
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
+@lru_cache(maxsize=8)
+def _font_identity(font: str) -> str:
+    """The file behind ``font`` with its size and time (a changed font gives another PDF)."""
+    if not shutil.which("fc-match"):
+        return font
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}", font], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    try:
+        info = Path(found).stat()
+    except OSError:
+        return f"{font}|{found}"
+    return f"{font}|{found}|{info.st_size}|{info.st_mtime_ns}"
+
+
+def pdf_cache_key(html: str, stylesheet: str, base_url: str, font: str) -> str:
+    """The hash of everything a PDF is made from: the HTML, the stylesheet, the base URL,
+    the font file and the versions of WeasyPrint, pydyf and Pango.
+
+    >>> a = pdf_cache_key("<p>客户</p>", "p {}", ".", CJK_FONT)
+    >>> a == pdf_cache_key("<p>客户</p>", "p {}", ".", CJK_FONT), len(a)
+    (True, 64)
+    >>> a == pdf_cache_key("<p>客户.</p>", "p {}", ".", CJK_FONT)
+    False
+    """
+    import pydyf
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    versions = f"{weasyprint.__version__}|{pydyf.__version__}|{pango.pango_version()}"
+    digest = hashlib.sha256()
+    for part in (html, stylesheet, base_url, _font_identity(font), versions):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _keep_newest(folder: Path, keep: int = PDF_CACHE_SIZE) -> None:
+    cached = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in cached[keep:]:
+        old.unlink(missing_ok=True)
+
+
 def html_to_pdf(
-    html: str, pdf_path: str | Path, *, base_url: str | Path = ".", font: str = CJK_FONT
+    html: str,
+    pdf_path: str | Path,
+    *,
+    base_url: str | Path = ".",
+    font: str = CJK_FONT,
+    cache_dir: str | Path | None = None,
 ) -> Path:
     """Lay out HTML as a PDF with the course's print stylesheet; returns the PDF's path.
 
     Nothing outside the HTML is read: :func:`offline_url_fetcher` refuses every URL but
     ``data:``, so a notebook cannot pull local files or network resources into the PDF.
+    With ``cache_dir``, the PDF is also kept there under :func:`pdf_cache_key`, and the same
+    HTML, stylesheet, font and renderer later give a copy of it instead of a new layout.
     """
     check_pdf_requirements(font)
-    from weasyprint import CSS, HTML
-
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    css = print_stylesheet(font)
+    cached = None
+    if cache_dir is not None:
+        cached = Path(cache_dir) / f"{pdf_cache_key(html, css, str(base_url), font)}.pdf"
+        try:
+            shutil.copyfile(cached, pdf_path)
+            os.utime(cached)  # recently used: kept by _keep_newest
+            return pdf_path
+        except FileNotFoundError:  # not cached (or just pruned by another process)
+            pass
+    from weasyprint import CSS, HTML
+
     HTML(string=html, base_url=str(base_url), url_fetcher=offline_url_fetcher()).write_pdf(
-        pdf_path, stylesheets=[CSS(string=print_stylesheet(font))]
+        pdf_path, stylesheets=[CSS(string=css)]
     )
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        shutil.copyfile(pdf_path, partial)
+        partial.replace(cached)  # atomic: a parallel writer never sees half a file
+        _keep_newest(cached.parent)
     return pdf_path
 
 
@@ -164,6 +235,7 @@ def notebook_to_pdf(
     font: str = CJK_FONT,
     view: str = "as-is",
     highlight: bool = False,
+    cache_dir: str | Path | None = None,
 ) -> Path:
     """An executed notebook as a PDF (next to it, ``.pdf``, unless ``pdf_path`` is given).
 
@@ -172,6 +244,7 @@ def notebook_to_pdf(
     markers), ``"key"`` (the instructor key) or ``"as-is"`` (the notebook unchanged); see
     :mod:`crm_helpers.report.views`. Widgets always print as their static table and chart.
     ``highlight=True`` keeps the code's syntax colours (the PDF takes about a third longer).
+    ``cache_dir``: see :func:`html_to_pdf` (the command line uses ``build/cache/pdf``).
     """
     from .html import notebook_to_html
 
@@ -179,7 +252,7 @@ def notebook_to_pdf(
     path = Path(notebook)
     out = Path(pdf_path) if pdf_path is not None else path.with_suffix(".pdf")
     html = notebook_to_html(path, hide_code=hide_code, view=view, highlight=highlight)
-    return html_to_pdf(html, out, base_url=path.parent, font=font)
+    return html_to_pdf(html, out, base_url=path.resolve().parent, font=font, cache_dir=cache_dir)
 
 
 def text_past_margin(pdf_path: str | Path, margin_mm: float = PAGE_MARGIN_MM[1]) -> list[str]:

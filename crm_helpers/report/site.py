@@ -91,6 +91,7 @@ launch_buttons:
   binderhub_url: ""
   thebe: false
 sphinx:
+  extra_extensions: [crm_helpers.report._sphinx_zh]
   config:
     language: zh_CN
     html_search_language: zh
@@ -164,6 +165,14 @@ def external_resources(site: Path) -> list[str]:
     return found
 
 
+#: ``jupyter-book`` without jsonschema's optional ``iri`` check, whose grammars take 2-5 s
+#: to compile when nbformat is imported (see :func:`crm_helpers.runner.skip_iri_grammar`).
+_JUPYTER_BOOK = (
+    "import sys; sys.modules['rfc3987_syntax'] = None; "
+    "from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; sys.exit(main())"
+)
+
+
 def build_site(
     executed: Sequence[Path],
     out: Path,
@@ -185,8 +194,7 @@ def build_site(
         )
     src = Path(src) if src is not None else out.parent / f"{out.name}-src"
     write_book(executed, src, title=title, subtitle=subtitle, view=view)
-    jb = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(src), "--quiet"]
+    cmd = [sys.executable, "-c", _JUPYTER_BOOK, "build", str(src), "--quiet"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     html = src / "_build" / "html"
     if done.returncode != 0 or not (html / "index.html").is_file():
