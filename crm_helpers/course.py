@@ -30,9 +30,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._kernel import KERNEL_NAME, local_kernel_manager_class, notebook_parameters
-from .results import default_output_dir, repo_root
-from .runner import run_jobs, skip_iri_grammar
+from ._kernel import KERNEL_NAME, notebook_parameters
+from .results import repo_root
+from .runner import run_jobs, run_notebook, skip_iri_grammar
 
 __all__ = [
     "KERNEL_NAME",
@@ -96,53 +96,6 @@ def check_kernel(kernel_name: str = KERNEL_NAME) -> str:
             f"`{sys.executable} -m ipykernel install --sys-prefix --name {kernel_name}`."
         )
     return python
-
-
-def run_notebook(
-    path: Path,
-    output_path: Path,
-    parameters: dict[str, Any] | None = None,
-    *,
-    kernel_name: str = KERNEL_NAME,
-    timeout: int = 1800,
-) -> Path:
-    """Execute one notebook with papermill (in this process), from its own folder.
-
-    Only parameters the notebook declares are passed; ``output_dir`` defaults to
-    ``build/outputs/<chapter>``. Live widget views are removed from the saved notebook (see
-    :func:`crm_helpers.report.strip_widget_views`), so it shows each widget's static table
-    and chart when opened without a kernel or exported.
-    """
-    import papermill as pm
-
-    declared = notebook_parameters(path)
-    params = {k: v for k, v in (parameters or {}).items() if k in declared}
-    if "output_dir" in declared and "output_dir" not in params:
-        params["output_dir"] = str(default_output_dir(path.stem))
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(
-        str(path),
-        str(output_path),
-        parameters=params,
-        kernel_name=kernel_name,
-        cwd=str(path.parent),
-        progress_bar=False,
-        log_output=False,
-        execution_timeout=timeout,
-        kernel_manager_class=local_kernel_manager_class(),
-    )
-    _save_static_views(output_path)
-    return output_path
-
-
-def _save_static_views(path: Path) -> None:
-    import nbformat
-
-    from .report.html import WIDGET_VIEW, strip_widget_views
-
-    text = path.read_text(encoding="utf-8")
-    if WIDGET_VIEW in text or '"widgets"' in text:
-        nbformat.write(strip_widget_views(nbformat.reads(text, as_version=4)), path)
 
 
 def _default_jobs(n: int) -> int:

@@ -37,6 +37,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._kernel import KERNEL_NAME, local_kernel_manager_class, notebook_parameters
+
 __all__ = [
     "DURATIONS_FILE",
     "MEASURED_SECONDS",
@@ -45,6 +47,7 @@ __all__ = [
     "longest_first",
     "read_durations",
     "record_durations",
+    "run_notebook",
     "execute_task",
     "pdf_task",
     "run_jobs",
@@ -113,12 +116,59 @@ def record_durations(folder: Path, seconds: Mapping[str, float]) -> Path:
     return path
 
 
+def run_notebook(
+    path: Path,
+    output_path: Path,
+    parameters: dict[str, Any] | None = None,
+    *,
+    kernel_name: str = KERNEL_NAME,
+    timeout: int = 1800,
+) -> Path:
+    """Execute one notebook with papermill (in this process), from its own folder.
+
+    Only parameters the notebook declares are passed; ``output_dir`` defaults to
+    ``build/outputs/<chapter>``. Live widget views are removed from the saved notebook (see
+    :func:`crm_helpers.report.strip_widget_views`), so it shows each widget's static table
+    and chart when opened without a kernel or exported.
+    """
+    import papermill as pm
+
+    from .results import default_output_dir
+
+    declared = notebook_parameters(path)
+    params = {k: v for k, v in (parameters or {}).items() if k in declared}
+    if "output_dir" in declared and "output_dir" not in params:
+        params["output_dir"] = str(default_output_dir(path.stem))
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(
+        str(path),
+        str(output_path),
+        parameters=params,
+        kernel_name=kernel_name,
+        cwd=str(path.parent),
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=timeout,
+        kernel_manager_class=local_kernel_manager_class(),
+    )
+    _save_static_views(output_path)
+    return output_path
+
+
+def _save_static_views(path: Path) -> None:
+    import nbformat
+
+    from .report.html import WIDGET_VIEW, strip_widget_views
+
+    text = path.read_text(encoding="utf-8")
+    if WIDGET_VIEW in text or '"widgets"' in text:
+        nbformat.write(strip_widget_views(nbformat.reads(text, as_version=4)), path)
+
+
 def execute_task(
     nb: Path, out: Path, params: dict[str, Any], kernel: str
 ) -> tuple[str, bool, float]:
     """Execute one notebook into ``out``: a status line, success and the seconds taken."""
-    from .course import run_notebook
-
     start = time.perf_counter()
     try:
         run_notebook(nb, out / nb.name, params, kernel_name=kernel)

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from xdist_groups import scheduler_hook
 
+from crm_helpers.runner import skip_iri_grammar
+
 ROOT = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+skip_iri_grammar()  # 2-5 s a worker of grammar compiling when nbformat is imported
 
 
 @pytest.fixture(scope="session")
