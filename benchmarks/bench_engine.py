@@ -53,7 +53,7 @@ above; seconds are best of 2, ``x`` = speed-up against plain pandas of the same 
 Under such load the timings of one step vary by 3x between runs (DuckDB's two threads
 compete with the other sessions; pandas runs on one); the memory figures are stable.
 
-Issue 21 run (3 Dec 2026, 07:20-08:03 UTC, ``benchmarks/results/engine.json``; load
+Issue 21 run (3 Dec 2026, 07:20-08:03 UTC, ``benchmarks/results/engine_100m_out_of_core.json``; load
 average 9.4 at the start, 15-22 during the run, 8.6 at the end: five sessions' tests,
 notebooks and a busy-loop on 2 cores; ``helpers`` = the chapters' calls, already through
 the engine but still opening a DuckDB database per call)::
