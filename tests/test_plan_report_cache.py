@@ -7,24 +7,28 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import weasyprint
 
 import crm_helpers.report as report
 from crm_helpers.plan_report import PlanDocument
-from crm_helpers.plan_report import document as document_module
 
 
 @pytest.fixture
 def printer(monkeypatch, tmp_path):
-    """A stand-in for WeasyPrint that records each document it lays out."""
+    """A stand-in for WeasyPrint's layout that records each document it lays out (the
+    cache of :func:`crm_helpers.report.html_to_pdf` around it is the real one)."""
     monkeypatch.setenv("CRM_CACHE_DIR", str(tmp_path / "cache"))
     printed: list[str] = []
 
-    def fake_html_to_pdf(html: str, pdf_path, **_: object) -> Path:
-        printed.append(html)
-        Path(pdf_path).write_bytes(f"%PDF {len(printed)} {html}".encode())
-        return Path(pdf_path)
+    class FakeHTML:
+        def __init__(self, string: str, **_: object) -> None:
+            self.string = string
 
-    monkeypatch.setattr(report, "html_to_pdf", fake_html_to_pdf)
+        def write_pdf(self, target, **_: object) -> None:
+            printed.append(self.string)
+            Path(target).write_bytes(f"%PDF {len(printed)} {self.string}".encode())
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
     return printed
 
 
@@ -50,10 +54,11 @@ def test_another_document_or_no_cache_is_printed_again(printer, tmp_path):
     assert len(printer) == 3
 
 
-def test_a_changed_renderer_is_a_new_key(printer, monkeypatch):
-    before = document_module._cached_pdf("<p>x</p>")
+def test_a_changed_renderer_is_a_new_key(printer, monkeypatch, tmp_path):
+    _doc(1.5).write_pdf(tmp_path / "a.pdf")
     monkeypatch.setattr(report.pdf, "print_stylesheet", lambda *a, **k: "body { color: red }")
-    assert document_module._cached_pdf("<p>x</p>") != before
+    _doc(1.5).write_pdf(tmp_path / "b.pdf")
+    assert len(printer) == 2
 
 
 def test_a_read_only_cache_is_skipped(printer, tmp_path, monkeypatch):

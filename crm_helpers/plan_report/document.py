@@ -10,12 +10,9 @@ PNG ``data:`` URIs (the only URLs the PDF route accepts).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html as _html
 import io
-import os
 import re
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -294,52 +291,16 @@ class PlanDocument:
     def write_pdf(self, path: str | Path, *, cache: bool = True) -> Path:
         """Print the document to ``path`` (a PDF) with :func:`crm_helpers.report.html_to_pdf`.
 
-        With ``cache`` the PDF is kept in ``cache_dir()/plan_report/`` under a hash of the
-        HTML and of the renderer (its source, stylesheet, font and WeasyPrint version): the
-        same document printed again (a re-run with the same seed, scale and choices) is
-        copied instead of laid out again. A read-only cache folder is skipped silently.
+        With ``cache`` the PDF is kept in ``cache_dir()/plan_report/`` under
+        :func:`crm_helpers.report.pdf_cache_key` (the HTML and the renderer): the same document
+        printed again (a re-run with the same seed, scale and choices) is copied instead of
+        laid out again. A cache folder that cannot be written is skipped.
         """
         from crm_helpers.report import html_to_pdf
 
-        text = self.html()
-        cached = _cached_pdf(text) if cache else None
-        if cached is not None and cached.is_file():
-            out = Path(path)
-            shutil.copyfile(cached, out)
-            return out
-        out = html_to_pdf(text, path)
-        if cached is not None:
-            _keep(out, cached)
-        return out
+        from .cache import cache_folder
 
-
-def _cached_pdf(text: str) -> Path | None:
-    """Where the PDF of this HTML is cached (``None`` if the renderer cannot be identified)."""
-    from importlib import metadata
-
-    from crm_helpers.datasets import cache_dir
-    from crm_helpers.report import pdf
-
-    digest = hashlib.sha256(text.encode("utf-8"))
-    try:
-        digest.update(Path(pdf.__file__).read_bytes())
-        digest.update(metadata.version("weasyprint").encode())
-    except (OSError, metadata.PackageNotFoundError):
-        return None
-    digest.update(pdf.print_stylesheet().encode("utf-8"))
-    return cache_dir() / "plan_report" / f"html-{digest.hexdigest()[:32]}.pdf"
-
-
-def _keep(pdf_path: Path, cached: Path) -> None:
-    """Copy a printed PDF into the cache atomically; a cache that cannot be written is
-    skipped (the grader's sandbox mounts it read-only)."""
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(pdf_path, tmp)
-        os.replace(tmp, cached)
-    except OSError:
-        return
+        return html_to_pdf(self.html(), path, cache_dir=cache_folder() if cache else None)
 
 
 _STYLE = """

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -211,7 +212,7 @@ def html_to_pdf(
             shutil.copyfile(cached, pdf_path)
             os.utime(cached)  # recently used: kept by _keep_newest
             return pdf_path
-        except FileNotFoundError:  # not cached (or just pruned by another process)
+        except OSError:  # not cached (or just pruned by another process, or no folder)
             pass
     from weasyprint import CSS, HTML
 
@@ -219,12 +220,22 @@ def html_to_pdf(
         pdf_path, stylesheets=[CSS(string=css)]
     )
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        shutil.copyfile(pdf_path, partial)
-        partial.replace(cached)  # atomic: a parallel writer never sees half a file
-        _keep_newest(cached.parent)
+        _store(pdf_path, cached)
     return pdf_path
+
+
+def _store(pdf_path: Path, cached: Path) -> None:
+    """Keep a copy of a laid-out PDF in the cache, atomically (a parallel writer never sees
+    half a file); a cache folder that cannot be written (a read-only sandbox) is skipped."""
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf_path, partial)
+        partial.replace(cached)
+        _keep_newest(cached.parent)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def notebook_to_pdf(
