@@ -6,7 +6,7 @@
 Figures (issue "Renovation: one clear house"):
 - modules over 600 lines; functions over 50 lines (whole package);
 - import cycles between the package's modules, lazy imports inside functions included;
-- imports from the data layer (schema, datasets, simulate, extensions, loading, _catalogue)
+- imports from the data layer (schema, datasets, simulate, extensions, loading, _catalogue, _fingerprint)
   into analysis modules;
 - notebook code cells outside answers and tests with more than 15 lines of code;
 - functions or classes defined in notebook cells outside exercise answers;
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "crm_helpers"
 NOTEBOOKS = ROOT / "notebooks"
-DATA_LAYER = ("_catalogue", "schema", "datasets", "simulate", "extensions", "load", "data")
+DATA_LAYER = ("_catalogue", "schema", "datasets", "simulate", "extensions", "load", "data", "_fingerprint")
 BASE = ("results", "_duck")  # small utilities every layer may use
 TOOLS_ON_TOP = ("grading", "report", "course", "cli", "grading_cli", "_zygote", "checks")
 

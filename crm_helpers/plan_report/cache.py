@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from crm_helpers._fingerprint import update_with_frame
+
 __all__ = ["report_key", "restore", "store", "cache_folder"]
 
 _LIBRARIES = ("matplotlib", "seaborn", "pandas", "numpy", "weasyprint", "pydyf")
@@ -61,9 +63,7 @@ def _code_and_libraries() -> str:
 def _update(digest: Any, value: object) -> None:
     """Feed ``value`` (tables, series, mappings, sequences, scalars) into ``digest``."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
-        frame = value.to_frame() if isinstance(value, pd.Series) else value
-        digest.update(f"{list(frame.columns)}:{list(frame.dtypes.astype(str))}".encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        update_with_frame(digest, value)
     elif isinstance(value, Mapping):
         for k in sorted(value, key=str):
             digest.update(f"<{k!s}>".encode())

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crm_helpers._fingerprint import frame_digest
 from crm_helpers._threads import one_thread
 from crm_helpers.schema import DataValidationError, require_columns
 from crm_helpers.timeframe import analysis_date
@@ -159,9 +160,7 @@ _MEMO_SIZE = 8
 
 
 def _table_key(feats: pd.DataFrame, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    rows = pd.util.hash_pandas_object(feats, index=True).to_numpy()
-    names = tuple(map(str, feats.columns)) + tuple(map(str, feats.dtypes))
-    return (len(rows), hash(rows.tobytes()), names, args)
+    return (frame_digest(feats), args)
 
 
 def _remember(key: tuple[Any, ...], table: pd.DataFrame, random_state: object) -> None:

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from crm_helpers._fingerprint import update_with_frame
+
 from ._config import SimulationConfig
 
 MAX_CUSTOMERS = 20_000
@@ -60,9 +62,8 @@ def _fingerprint(tables: dict[str, pd.DataFrame]) -> str | None:
     digest = hashlib.sha256()
     try:
         for name in sorted(tables):
-            df = tables[name]
-            digest.update(f"{name}:{list(df.columns)}:{list(df.dtypes.astype(str))}".encode())
-            digest.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+            digest.update(f"{name}:".encode())
+            update_with_frame(digest, tables[name])
     except (TypeError, ValueError):  # unhashable cells (lists, dicts): do not remember
         return None
     return digest.hexdigest()
