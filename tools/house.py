@@ -32,7 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "crm_helpers"
 NOTEBOOKS = ROOT / "notebooks"
-DATA_LAYER = ("_catalogue", "schema", "datasets", "simulate", "extensions", "load", "data", "_fingerprint")
+DATA_LAYER = (
+    "_catalogue",
+    "schema",
+    "datasets",
+    "simulate",
+    "extensions",
+    "load",
+    "data",
+    "_fingerprint",
+)
 BASE = ("results", "_duck")  # small utilities every layer may use
 TOOLS_ON_TOP = ("grading", "report", "course", "cli", "grading_cli", "_zygote", "checks")
 
