@@ -20,8 +20,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from crm_helpers._fingerprint import update_with_frame
-
+from .._fingerprint import update_with_frame
 from ._config import SimulationConfig
 
 MAX_CUSTOMERS = 20_000
