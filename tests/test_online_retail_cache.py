@@ -82,3 +82,23 @@ def test_a_cache_folder_that_cannot_be_written_still_loads(folders, monkeypatch)
     monkeypatch.setenv("CRM_CACHE_DIR", str(blocker / "cache"))  # below a file: not a folder
     pd.testing.assert_frame_equal(load_online_retail(raw=True), _direct(path))
     assert not list(folders.rglob("*.part"))
+
+
+def test_the_cleaned_copy_gives_the_cleaned_table_and_follows_the_cleaning_code(
+    folders, monkeypatch
+):
+    from crm_helpers.datasets import _online_retail
+
+    path = _write(folders / "data", LINES)
+    expected = _online_retail.clean_online_retail(_direct(path)).data
+    pd.testing.assert_frame_equal(load_online_retail(), expected)  # made, then kept
+    cleaned = list((folders / "cache" / "online_retail").glob("clean-*.parquet"))
+    assert len(cleaned) == 1
+    pd.testing.assert_frame_equal(load_online_retail(), expected)  # read from the copy
+    cleaned[0].write_bytes(b"not parquet")  # a damaged copy is made again
+    pd.testing.assert_frame_equal(load_online_retail(), expected)
+    other_rules = folders / "schema_v2.py"  # changed cleaning code: a copy of its own
+    other_rules.write_text("# another version of the rules\n")
+    monkeypatch.setattr(_online_retail, "_SCHEMA_FILE", other_rules)
+    pd.testing.assert_frame_equal(load_online_retail(), expected)
+    assert len(list((folders / "cache" / "online_retail").glob("clean-*.parquet"))) == 2
