@@ -41,6 +41,8 @@ def local_kernel_manager_class() -> type:
     """A ``KernelManager`` whose kernels listen on Unix sockets in a private folder of this
     process (mode 0700) instead of TCP ports on localhost: another user's process cannot
     connect, and ipykernel 7 has no "running over TCP without encryption" to warn about.
+    Its kernels are forked from a parent that has imported the chapters' libraries once
+    (:mod:`crm_helpers._warm_kernel`; ``CRM_WARM_KERNELS=0`` starts each from scratch).
     Pass it as papermill's or nbclient's ``kernel_manager_class``.
 
     >>> km = local_kernel_manager_class()(kernel_name=KERNEL_NAME)
@@ -62,6 +64,18 @@ def local_kernel_manager_class() -> type:
             @default("ip")
             def _default_ip(self) -> str:
                 return str(Path(_socket_dir(tempfile.mkdtemp)) / "kernel")
+
+            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+                from . import _warm_kernel
+
+                kernel = _warm_kernel.launch(kernel_cmd, kw.get("cwd"), kw.get("env"))
+                if kernel is None:  # a kernel from scratch
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                provisioner = self.provisioner
+                provisioner.process, provisioner.pid = kernel, kernel.pid
+                provisioner.pgid = kernel.pid  # the kernel leads its own session
+                provisioner.cwd = kw.get("cwd") or Path.cwd()
+                self._reconcile_connection_info(provisioner.connection_info)
 
         _LOCAL_KM = LocalKernelManager
     return _LOCAL_KM

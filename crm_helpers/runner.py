@@ -234,7 +234,9 @@ def run_jobs(
 
     ctx = multiprocessing.get_context("spawn")  # no forked threads of papermill/tqdm
     seconds: dict[str, float] = {}
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=skip_iri_grammar) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=ctx, initializer=_worker_start, initargs=(kernel,)
+    ) as pool:
         pending = {pool.submit(execute_task, nb, out, params, kernel): nb for nb in order}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -252,6 +254,15 @@ def run_jobs(
                 else:
                     yield result
     record_durations(out, seconds)
+
+
+def _worker_start(kernel: str) -> None:
+    """A notebook worker's set-up: no grammar compiling, and its warm-kernel parent started
+    (:mod:`crm_helpers._warm_kernel`) while the pool hands out the first notebooks."""
+    from . import _warm_kernel
+
+    skip_iri_grammar()
+    _warm_kernel.prepare(kernel)
 
 
 def pdf_jobs(
