@@ -139,9 +139,14 @@ def plot_svcd(
     thresholds (and optional extra ``marks``: ``{"amount": [...], "frequency": [...]}``)."""
     require_columns(svcd, ["amount", "frequency", "svcd"], "SVCD")
     ax = _ax(ax, (8, 5.5))
-    sns.scatterplot(
-        data=svcd, x="frequency", y="amount", hue="svcd", s=14, alpha=0.6, ax=ax, linewidth=0
+    cls = svcd["svcd"]
+    levels = (
+        list(cls.cat.categories) if isinstance(cls.dtype, pd.CategoricalDtype) else cls.unique()
     )
+    for i, level in enumerate(levels):  # one colour per class, in seaborn's hue order
+        part = svcd[cls == level]
+        ax.scatter(part["frequency"], part["amount"], s=14, alpha=0.6, linewidths=0,
+                   color=f"C{i}", label=str(level))  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     a_t, f_t = svcd.attrs.get("amount_threshold"), svcd.attrs.get("frequency_threshold")
@@ -182,7 +187,7 @@ def plot_deciles(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         sns.lineplot(data=data, x="decile", y="sales_share", hue="period", ax=ax, marker="o")
         ax.legend(title="period", fontsize="small", ncol=2)
     else:
-        sns.barplot(data=table, x="decile", y="sales_share", ax=ax, color=sns.color_palette()[0])
+        _grouped_bars(ax, table["decile"], {"sales_share": table["sales_share"]})
         ax.axhline(0.1, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("decile 十分位 (1 = top 10 % of customers)")
     ax.set_ylabel("share of sales 销售额占比")
@@ -253,9 +258,11 @@ def plot_choose_k(table: pd.DataFrame, *, axes: np.ndarray | None = None) -> np.
     require_columns(table, ["k", "inertia", "silhouette"], "choose_k")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
-    sns.lineplot(data=table, x="k", y="inertia", marker="o", ax=axes[0])
+    axes[0].plot(table["k"], table["inertia"], marker="o")
+    axes[0].set(xlabel="k", ylabel="inertia")
     axes[0].set_title("inertia 簇内平方和 (elbow 肘部)")
-    sns.lineplot(data=table, x="k", y="silhouette", marker="o", ax=axes[1], color="C1")
+    axes[1].plot(table["k"], table["silhouette"], marker="o", color="C1")
+    axes[1].set(xlabel="k", ylabel="silhouette")
     axes[1].set_title("silhouette 轮廓系数 (higher is better)")
     return axes
 
