@@ -101,7 +101,7 @@ def plot_gains(
     ax = _ax(ax, (5, 5))
     x = np.r_[0, gains["cum_share_customers"]]
     y = np.r_[0, gains["cum_share_positives"]]
-    sns.lineplot(x=x, y=y, marker="o", ax=ax, label="model 模型")
+    ax.plot(x, y, marker="o", label="model 模型")
     ax.plot([0, 1], [0, 1], ls="--", color="grey", label="random 随机")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
@@ -114,7 +114,7 @@ def plot_gains(
 def plot_calibration(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Reliability diagram (校准图): mean predicted probability against the observed rate."""
     ax = _ax(ax, (5, 5))
-    sns.lineplot(data=table, x="mean_predicted", y="observed_rate", marker="o", ax=ax)
+    ax.plot(table["mean_predicted"], table["observed_rate"], marker="o")
     ax.plot([0, 1], [0, 1], ls="--", color="grey")
     ax.set_xlabel("predicted probability 预测概率")
     ax.set_ylabel("observed churn rate 实际流失率")
@@ -136,10 +136,10 @@ def plot_cohort_retention(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Ax
 def plot_repeat_retention(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Repurchase rate (复购率) and retention rate (留存率) per period."""
     ax = _ax(ax)
-    long = table.melt(
-        id_vars="period", value_vars=["repurchase_rate", "retention_rate"], var_name="rate"
-    )
-    sns.lineplot(data=long, x="period", y="value", hue="rate", marker="o", ax=ax)
+    for rate in ("repurchase_rate", "retention_rate"):
+        shown = table[table[rate].notna()]  # the first period has no retention rate
+        ax.plot(shown["period"], shown[rate], marker="o", label=rate)
+    ax.legend(title="rate")
     ax.set_ylabel("rate 比率")
     ax.set_xlabel("")
     return ax
@@ -148,8 +148,9 @@ def plot_repeat_retention(table: pd.DataFrame, *, ax: Axes | None = None) -> Axe
 def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Predicted against actual hold-out purchases by calibration frequency."""
     ax = _ax(ax, (7, 4))
-    long = table.melt(id_vars="frequency", value_vars=["actual", "predicted"], var_name="")
-    sns.lineplot(data=long, x="frequency", y="value", hue="", marker="o", ax=ax)
+    for what in ("actual", "predicted"):
+        ax.plot(table["frequency"], table[what], marker="o", label=what)
+    ax.legend()
     ax.set_xlabel("repeat purchases in calibration 校准期复购次数")
     ax.set_ylabel("mean purchases in hold-out 验证期平均购买次数")
     return ax
@@ -159,7 +160,7 @@ def plot_winback(curve: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Expected margin recovered minus cost of a win-back campaign against the number
     contacted (:func:`crm_helpers.winback.winback_value`)."""
     ax = _ax(ax, (7, 4))
-    sns.lineplot(data=curve, x="n_contacted", y="net_value", ax=ax)
+    ax.plot(curve["n_contacted"], curve["net_value"])
     best = curve.loc[curve["net_value"].idxmax()]
     ax.axvline(best["n_contacted"], ls="--", color="grey")
     ax.set_xlabel("customers contacted (by margin recovered − cost) 联系人数")
