@@ -30,6 +30,18 @@ __all__ = [
 _ax = axes  # a new figure unless an Axes is given
 
 
+def _hist(ax: Axes, values: pd.Series, bins: int, color: str) -> None:
+    """A histogram in seaborn's ``histplot`` style (translucent bars, white edges), drawn
+    by matplotlib from numpy's counts: seaborn's own statistics cost more than the bars."""
+    x = pd.to_numeric(values).to_numpy(dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return
+    counts, edges = np.histogram(x, bins=bins)
+    ax.bar(edges[:-1], counts, np.diff(edges), align="edge", color=color, alpha=0.75,
+           edgecolor="white", linewidth=0.5)  # fmt: skip
+
+
 def plot_cleaning_steps(steps: pd.DataFrame, *, ax: Axes | None = None, title: str = "") -> Axes:
     """Rows removed by each cleaning step (a :class:`~crm_helpers.cleaning.CleaningReport`'s
     ``steps``), labelled with the count.
@@ -41,7 +53,10 @@ def plot_cleaning_steps(steps: pd.DataFrame, *, ax: Axes | None = None, title: s
     """
     require_columns(steps, ["step", "rows_removed"], "cleaning steps")
     ax = _ax(ax, (8, 0.5 + 0.45 * len(steps)))
-    sns.barplot(data=steps, y="step", x="rows_removed", ax=ax, color="C0")
+    at = np.arange(len(steps))
+    ax.barh(at, steps["rows_removed"].to_numpy(dtype=float), color=sns.desaturate("C0", 0.75))
+    ax.set_yticks(at, [str(s) for s in steps["step"]])
+    ax.set_ylim(len(at) - 0.5, -0.5)
     for i, v in enumerate(steps["rows_removed"]):
         ax.text(v, i, f" {int(v):,}", va="center")
     ax.set(
@@ -62,7 +77,7 @@ def plot_outlier_fences(
     x = np.log10(pd.to_numeric(values).astype(float))
     x = x[np.isfinite(x)]
     ax = _ax(ax)
-    sns.histplot(x=x, bins=60, ax=ax)
+    _hist(ax, x, 60, "C0")
     q1, q3 = x.quantile(0.25), x.quantile(0.75)
     for fence in (q1 - k * (q3 - q1), q3 + k * (q3 - q1)):
         ax.axvline(fence, color="C3", ls="--")
@@ -86,7 +101,7 @@ def plot_class_sizes(
     """
     require_columns(classes, ["size"], "equivalence classes")
     ax = _ax(ax, (8, 3.5))
-    sns.histplot(data=classes, x="size", bins=min(40, max(5, len(classes))), ax=ax, color="C4")
+    _hist(ax, classes["size"], min(40, max(5, len(classes))), "C4")
     ax.axvline(k, color="C3", ls="--", label=f"k = {k}")
     ax.legend()
     ax.set(

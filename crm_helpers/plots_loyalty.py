@@ -19,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from .plots import axes
+from .plots import axes, heatmap
 from .schema import require_columns
 
 __all__ = [
@@ -41,15 +41,17 @@ _ax = axes  # a new figure unless an Axes is given
 def plot_points_flow(by_period: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Points earned, redeemed and expired per period (bars) and outstanding (line)."""
     ax = _ax(ax)
-    long = by_period.melt(
-        id_vars="period", value_vars=["earned", "redeemed", "expired"], var_name="flow"
-    )
-    long["period"] = long["period"].dt.strftime("%Y-%m")
-    sns.barplot(data=long, x="period", y="value", hue="flow", ax=ax)
+    flows = ["earned", "redeemed", "expired"]
+    at = np.arange(len(by_period))
+    width = 0.8 / len(flows)  # side-by-side bars, as seaborn's barplot with hue draws them
+    for i, flow in enumerate(flows):
+        ax.bar(at + (i - (len(flows) - 1) / 2) * width, by_period[flow].to_numpy(dtype=float),
+               width, color=sns.desaturate(f"C{i}", 0.75), label=flow)  # fmt: skip
+    ax.set_xticks(at, by_period["period"].dt.strftime("%Y-%m"))
+    ax.set_xlim(-0.5, len(at) - 0.5)
+    ax.legend(title="flow")
     ax2 = ax.twinx()
-    ax2.plot(
-        np.arange(len(by_period)), by_period["outstanding"], color="black", label="outstanding"
-    )
+    ax2.plot(at, by_period["outstanding"], color="black", label="outstanding")
     ax2.set_ylabel("outstanding points 未兑换积分")
     ax.set_xlabel("")
     ax.set_ylabel("points 积分")
@@ -66,7 +68,7 @@ def plot_tier_migration(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes
         ax.set_axis_off()
         return ax
     fmt = ".0%" if np.nanmax(values) <= 1 else ".0f"
-    sns.heatmap(matrix.astype("float64"), annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax)
+    heatmap(ax, matrix.astype("float64"), annot=True, fmt=fmt, cmap="Blues")
     ax.set_xlabel(f"tier at the end 期末等级 ({matrix.columns.name})")
     ax.set_ylabel(f"tier at the start 期初等级 ({matrix.index.name})")
     return ax
@@ -99,7 +101,7 @@ def plot_gains(
     ax = _ax(ax, (5, 5))
     x = np.r_[0, gains["cum_share_customers"]]
     y = np.r_[0, gains["cum_share_positives"]]
-    sns.lineplot(x=x, y=y, marker="o", ax=ax, label="model 模型")
+    ax.plot(x, y, marker="o", label="model 模型")
     ax.plot([0, 1], [0, 1], ls="--", color="grey", label="random 随机")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
@@ -112,7 +114,7 @@ def plot_gains(
 def plot_calibration(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Reliability diagram (校准图): mean predicted probability against the observed rate."""
     ax = _ax(ax, (5, 5))
-    sns.lineplot(data=table, x="mean_predicted", y="observed_rate", marker="o", ax=ax)
+    ax.plot(table["mean_predicted"], table["observed_rate"], marker="o")
     ax.plot([0, 1], [0, 1], ls="--", color="grey")
     ax.set_xlabel("predicted probability 预测概率")
     ax.set_ylabel("observed churn rate 实际流失率")
@@ -124,8 +126,9 @@ def plot_cohort_retention(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Ax
     ax = _ax(ax, (11, 7))
     m = matrix.copy()
     m.index = pd.Index(pd.to_datetime(m.index).strftime("%Y-%m"), name="cohort 同期群")
-    sns.heatmap(m, cmap="YlGnBu", vmin=0, vmax=min(1.0, float(np.nanmax(m.iloc[:, 1:]))),
-                cbar_kws={"label": "retention 留存率"}, ax=ax)  # fmt: skip
+    high = min(1.0, float(np.nanmax(m.iloc[:, 1:])))
+    heatmap(ax, m, annot=False, cmap="YlGnBu", vmin=0, vmax=high, every=-(-len(m) // 40))
+    ax.figure.colorbar(ax.collections[0], ax=ax, label="retention 留存率")
     ax.set_xlabel("periods since the first purchase 距首购期数")
     return ax
 
@@ -133,10 +136,10 @@ def plot_cohort_retention(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Ax
 def plot_repeat_retention(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Repurchase rate (复购率) and retention rate (留存率) per period."""
     ax = _ax(ax)
-    long = table.melt(
-        id_vars="period", value_vars=["repurchase_rate", "retention_rate"], var_name="rate"
-    )
-    sns.lineplot(data=long, x="period", y="value", hue="rate", marker="o", ax=ax)
+    for rate in ("repurchase_rate", "retention_rate"):
+        shown = table[table[rate].notna()]  # the first period has no retention rate
+        ax.plot(shown["period"], shown[rate], marker="o", label=rate)
+    ax.legend(title="rate")
     ax.set_ylabel("rate 比率")
     ax.set_xlabel("")
     return ax
@@ -145,8 +148,9 @@ def plot_repeat_retention(table: pd.DataFrame, *, ax: Axes | None = None) -> Axe
 def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Predicted against actual hold-out purchases by calibration frequency."""
     ax = _ax(ax, (7, 4))
-    long = table.melt(id_vars="frequency", value_vars=["actual", "predicted"], var_name="")
-    sns.lineplot(data=long, x="frequency", y="value", hue="", marker="o", ax=ax)
+    for what in ("actual", "predicted"):
+        ax.plot(table["frequency"], table[what], marker="o", label=what)
+    ax.legend()
     ax.set_xlabel("repeat purchases in calibration 校准期复购次数")
     ax.set_ylabel("mean purchases in hold-out 验证期平均购买次数")
     return ax
@@ -156,7 +160,7 @@ def plot_winback(curve: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Expected margin recovered minus cost of a win-back campaign against the number
     contacted (:func:`crm_helpers.winback.winback_value`)."""
     ax = _ax(ax, (7, 4))
-    sns.lineplot(data=curve, x="n_contacted", y="net_value", ax=ax)
+    ax.plot(curve["n_contacted"], curve["net_value"])
     best = curve.loc[curve["net_value"].idxmax()]
     ax.axvline(best["n_contacted"], ls="--", color="grey")
     ax.set_xlabel("customers contacted (by margin recovered − cost) 联系人数")

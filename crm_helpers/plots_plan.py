@@ -241,10 +241,32 @@ def plot_indicator_panels(
         ax.tick_params(labelsize=8)
     for ax in list(grid.flat)[len(cols) :]:
         fig.delaxes(ax)
+    if len(cols) and pd.api.types.is_datetime64_any_dtype(table["period"]):
+        _date_ticks(grid[0, 0], table["period"])  # shared by every panel (sharex)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def _date_ticks(ax: Axes, dates: pd.Series, most: int = 8) -> None:
+    """Fixed date ticks on ``ax``'s x axis (month, quarter, half-year or year starts, at most
+    ``most``): computed once, where the automatic date locator recomputes them for every
+    panel at every draw. Nothing changes when the dates span less than two ticks."""
+    from matplotlib.dates import date2num
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    first, last = dates.min(), dates.max()
+    for freq in ("MS", "QS", "6MS", "YS"):
+        ticks = pd.date_range(first, last, freq=freq)
+        if len(ticks) <= most:
+            break
+    fmt = "%Y" if freq == "YS" else "%Y-%m"
+    ticks = ticks[:: -(-len(ticks) // most)]
+    if len(ticks) < 2:
+        return
+    ax.xaxis.set_major_locator(FixedLocator(date2num(ticks.to_pydatetime())))
+    ax.xaxis.set_major_formatter(FixedFormatter(list(ticks.strftime(fmt))))
 
 
 def plot_decile_shares(

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from seaborn.utils import relative_luminance
 
-from crm_helpers.plots import axes
+from crm_helpers.plots import axes, heatmap
 from crm_helpers.schema import require_columns
 
 __all__ = [
@@ -33,6 +34,35 @@ __all__ = [
 _ax = axes  # a new figure unless an Axes is given
 
 
+def _grouped_bars(
+    ax: Axes,
+    categories: pd.Series,
+    groups: dict[str, pd.Series],
+    *,
+    horizontal: bool = False,
+    colors: list[object] | None = None,
+) -> Axes:
+    """Side-by-side bars, one group of bars per category, in the categories' order (the
+    first on top when horizontal): what seaborn's ``barplot`` with ``hue`` draws for one
+    value per bar, with its muted colours, without its per-bar statistics."""
+    at = np.arange(len(categories))
+    width = 0.8 / max(len(groups), 1)
+    colors = colors or [f"C{i}" for i in range(len(groups))]
+    for i, (name, values) in enumerate(groups.items()):
+        pos = at + (i - (len(groups) - 1) / 2) * width
+        draw = ax.barh if horizontal else ax.bar
+        draw(pos, np.asarray(values, dtype=float), width, color=sns.desaturate(colors[i], 0.75),
+             label=name)  # fmt: skip
+    names = [str(c) for c in categories]
+    if horizontal:
+        ax.set_yticks(at, names)
+        ax.set_ylim(len(at) - 0.5, -0.5)
+    else:
+        ax.set_xticks(at, names)
+        ax.set_xlim(-0.5, len(at) - 0.5)
+    return ax
+
+
 def plot_segment_shares(
     summary: pd.DataFrame,
     by: str = "segment",
@@ -49,17 +79,9 @@ def plot_segment_shares(
     >>> plt.close("all")
     """
     require_columns(summary, [by, "customer_share", "value_share"], "segment summary")
-    long = summary.melt(
-        id_vars=by,
-        value_vars=["customer_share", "value_share"],
-        var_name="what",
-        value_name="share",
-    )
-    long["what"] = long["what"].map(
-        {"customer_share": "customers 客户数", "value_share": value_label}
-    )
     ax = _ax(ax)
-    sns.barplot(data=long, x=by, y="share", hue="what", ax=ax)
+    groups = {"customers 客户数": summary["customer_share"], value_label: summary["value_share"]}
+    _grouped_bars(ax, summary[by], groups)
     ax.set_ylabel("share 占比")
     ax.set_xlabel("")
     ax.tick_params(axis="x", rotation=30)
@@ -83,9 +105,13 @@ def plot_rfm_grid(scored: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             name = names.get((r, fm), grid.loc[r, fm])
             labels.loc[r, fm] = f"{name}\n{counts.loc[r, fm]}"
     ax = _ax(ax, (9, 6))
-    sns.heatmap(
-        counts, annot=labels, fmt="", cmap="YlGnBu", ax=ax, cbar_kws={"label": "customers 客户数"}
-    )
+    heatmap(ax, counts, annot=False, cmap="YlGnBu")
+    mesh = ax.collections[0]
+    mesh.update_scalarmappable()
+    for k, (i, j) in enumerate(np.ndindex(*counts.shape)):  # dark or white ink, as seaborn
+        ink = ".15" if relative_luminance(mesh.get_facecolors()[k]) > 0.408 else "w"
+        ax.text(j + 0.5, i + 0.5, labels.iat[i, j], color=ink, ha="center", va="center")
+    ax.figure.colorbar(mesh, ax=ax, label="customers 客户数")
     ax.set_xlabel("FM score (frequency & monetary 频率与金额)")
     ax.set_ylabel("R score (recency 最近购买)")
     return ax
@@ -113,9 +139,14 @@ def plot_svcd(
     thresholds (and optional extra ``marks``: ``{"amount": [...], "frequency": [...]}``)."""
     require_columns(svcd, ["amount", "frequency", "svcd"], "SVCD")
     ax = _ax(ax, (8, 5.5))
-    sns.scatterplot(
-        data=svcd, x="frequency", y="amount", hue="svcd", s=14, alpha=0.6, ax=ax, linewidth=0
+    cls = svcd["svcd"]
+    levels = (
+        list(cls.cat.categories) if isinstance(cls.dtype, pd.CategoricalDtype) else cls.unique()
     )
+    for i, level in enumerate(levels):  # one colour per class, in seaborn's hue order
+        part = svcd[cls == level]
+        ax.scatter(part["frequency"], part["amount"], s=14, alpha=0.6, linewidths=0,
+                   color=f"C{i}", label=str(level))  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     a_t, f_t = svcd.attrs.get("amount_threshold"), svcd.attrs.get("frequency_threshold")
@@ -136,21 +167,10 @@ def plot_svcd(
 def plot_pyramid(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Each profit zone's share of customers, revenue and profit (客户金字塔与利润区)."""
     require_columns(summary, ["zone", "customer_share", "revenue_share", "profit_share"], "pyramid")
-    long = summary.melt(
-        id_vars="zone",
-        value_vars=["customer_share", "revenue_share", "profit_share"],
-        var_name="what",
-        value_name="share",
-    )
-    long["what"] = long["what"].map(
-        {
-            "customer_share": "customers 客户",
-            "revenue_share": "revenue 收入",
-            "profit_share": "profit 利润",
-        }
-    )
+    groups = {"customers 客户": summary["customer_share"], "revenue 收入": summary["revenue_share"],
+              "profit 利润": summary["profit_share"]}  # fmt: skip
     ax = _ax(ax, (9, 4.5))
-    sns.barplot(data=long, y="zone", x="share", hue="what", orient="h", ax=ax)
+    _grouped_bars(ax, summary["zone"], groups, horizontal=True)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("share 占比")
     ax.set_ylabel("")
@@ -167,7 +187,7 @@ def plot_deciles(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         sns.lineplot(data=data, x="decile", y="sales_share", hue="period", ax=ax, marker="o")
         ax.legend(title="period", fontsize="small", ncol=2)
     else:
-        sns.barplot(data=table, x="decile", y="sales_share", ax=ax, color=sns.color_palette()[0])
+        _grouped_bars(ax, table["decile"], {"sales_share": table["sales_share"]})
         ax.axhline(0.1, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("decile 十分位 (1 = top 10 % of customers)")
     ax.set_ylabel("share of sales 销售额占比")
@@ -220,19 +240,12 @@ def plot_pyramid_vs_document(summary: pd.DataFrame, *, ax: Axes | None = None) -
     states for 300 customers (客户金字塔: 数据 vs 文献)."""
     need = ["zone", "revenue_share", "profit_share", "doc_revenue_share"]
     require_columns(summary, need, "pyramid")
-    long = pd.DataFrame(
-        {
-            "zone": list(summary["zone"]) * 3,
-            "what": ["revenue, data 收入·数据"] * len(summary)
-            + ["profit, data 利润·数据"] * len(summary)
-            + ["revenue, document 收入·文献"] * len(summary),
-            "share": [*summary["revenue_share"], *summary["profit_share"],
-                      *summary["doc_revenue_share"]],
-        }
-    )  # fmt: skip
+    groups = {"revenue, data 收入·数据": summary["revenue_share"],
+              "profit, data 利润·数据": summary["profit_share"],
+              "revenue, document 收入·文献": summary["doc_revenue_share"]}  # fmt: skip
     ax = _ax(ax, (9, 4.5))
     palette = [sns.color_palette()[0], sns.color_palette()[2], "lightgrey"]
-    sns.barplot(data=long, y="zone", x="share", hue="what", orient="h", palette=palette, ax=ax)
+    _grouped_bars(ax, summary["zone"], groups, horizontal=True, colors=palette)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("share 占比")
     ax.set_ylabel("")
@@ -245,9 +258,11 @@ def plot_choose_k(table: pd.DataFrame, *, axes: np.ndarray | None = None) -> np.
     require_columns(table, ["k", "inertia", "silhouette"], "choose_k")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
-    sns.lineplot(data=table, x="k", y="inertia", marker="o", ax=axes[0])
+    axes[0].plot(table["k"], table["inertia"], marker="o")
+    axes[0].set(xlabel="k", ylabel="inertia")
     axes[0].set_title("inertia 簇内平方和 (elbow 肘部)")
-    sns.lineplot(data=table, x="k", y="silhouette", marker="o", ax=axes[1], color="C1")
+    axes[1].plot(table["k"], table["silhouette"], marker="o", color="C1")
+    axes[1].set(xlabel="k", ylabel="silhouette")
     axes[1].set_title("silhouette 轮廓系数 (higher is better)")
     return axes
 
@@ -260,7 +275,9 @@ def plot_cluster_profiles(
     means = features.groupby(lab).mean()
     z = (means - features.mean()) / features.std(ddof=0).replace(0, np.nan)
     ax = _ax(ax, (10, 0.6 * len(z) + 1.5))
-    sns.heatmap(z, cmap="RdBu_r", center=0, annot=True, fmt=".1f", ax=ax, cbar_kws={"label": "SD"})
+    reach = float(np.nanmax(np.abs(z.to_numpy(dtype=float)))) if z.size else 1.0
+    heatmap(ax, z, annot=True, fmt=".1f", cmap="RdBu_r", vmin=-reach, vmax=reach)  # centred at 0
+    ax.figure.colorbar(ax.collections[0], ax=ax, label="SD")
     ax.set_ylabel("cluster 簇")
     ax.tick_params(axis="x", rotation=45)
     return ax

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt  # noqa: F401  (the doctests use it)
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 
-from crm_helpers.plots import axes
+from crm_helpers.plots import axes, heatmap
 from crm_helpers.schema import require_columns
 
 __all__ = ["plot_benchmark", "plot_handoff_curve", "plot_confusion"]
@@ -58,7 +57,7 @@ def plot_handoff_curve(curve: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """
     require_columns(curve, ["threshold", "handoff_rate", "wrong_answer_rate"], "threshold curve")
     ax = _ax(ax, (6, 4.5))
-    sns.lineplot(data=curve, x="handoff_rate", y="wrong_answer_rate", marker="o", ax=ax)
+    ax.plot(curve["handoff_rate"], curve["wrong_answer_rate"], marker="o")
     for row in curve.itertuples():
         ax.annotate(f"{row.threshold:.1f}", (row.handoff_rate, row.wrong_answer_rate), fontsize=8)
     ax.set_xlabel("hand-off rate 转人工率")
@@ -82,7 +81,7 @@ def plot_confusion(
     labels = sorted(set(t) | set(p))
     m = pd.crosstab(t, p, normalize="index").reindex(index=labels, columns=labels, fill_value=0)
     ax = _ax(ax, (7, 6))
-    sns.heatmap(m, annot=True, fmt=".0%", cmap="Blues", cbar=False, ax=ax)
+    heatmap(ax, m.astype("float64"), annot=True, fmt=".0%", cmap="Blues")
     ax.set_xlabel("predicted intent 预测意图")
     ax.set_ylabel("true intent 真实意图")
     return ax

@@ -173,9 +173,16 @@ def threshold_curve(
     for t in thresholds:
         _check_threshold(t)
     q = _texts(questions, "questions")
+    y = np.asarray(list(true_intents), dtype=object)
+    if len(y) != len(q):
+        raise ValueError(f"true_intents ({len(y)}) and questions ({len(q)}) differ in length.")
     proba = bot.predict_proba(q)
+    predicted = proba.idxmax(axis=1).to_numpy(dtype=object)
+    confidence = proba.max(axis=1).to_numpy()
+    can_answer = np.array([ANSWERS.get(i, "person") != "person" for i in predicted], dtype=bool)
+    wrong = predicted != y
     rows = []
-    for t in thresholds:
-        rep = routing_report(_route_by_proba(q, proba, t, None), true_intents)
-        rows.append((t, rep["handoff_rate"], rep["wrong_answer_rate"]))
+    for t in thresholds:  # answered as route() answers: confident enough and not for a person
+        answered = can_answer & ~(confidence < t)
+        rows.append((t, float(1 - answered.mean()), float((answered & wrong).mean())))
     return pd.DataFrame(rows, columns=["threshold", "handoff_rate", "wrong_answer_rate"])

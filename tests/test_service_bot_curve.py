@@ -26,3 +26,10 @@ def test_a_threshold_outside_zero_one_is_refused_by_name():
     bot = IntentClassifier().fit(train["question"], train["intent"])
     with pytest.raises(ValueError, match="threshold must be a probability between 0 and 1"):
         threshold_curve(bot, train["question"], train["intent"], (0.5, 1.5))
+
+
+def test_intents_of_another_length_are_refused_by_name():
+    train = simulate_questions(100, seed=1)
+    bot = IntentClassifier().fit(train["question"], train["intent"])
+    with pytest.raises(ValueError, match=r"true_intents \(99\) and questions \(100\) differ"):
+        threshold_curve(bot, train["question"], train["intent"][:-1])

@@ -258,13 +258,20 @@ class PlanDocument:
 
     # -- figures
     def figure(
-        self, fig: Any, caption: tuple[str, str] | None = None, *, full_page: bool = False
+        self,
+        fig: Any,
+        caption: tuple[str, str] | None = None,
+        *,
+        full_page: bool = False,
+        laid_out: bool = False,
     ) -> None:
-        """A matplotlib figure as an embedded PNG (closed afterwards)."""
+        """A matplotlib figure as an embedded PNG (closed afterwards). ``laid_out=True``:
+        the figure has been fitted already (``tight_layout``), so it is drawn once as it is
+        instead of drawn a second time to crop its margins."""
         import matplotlib.pyplot as plt
 
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+        fig.savefig(buf, format="png", dpi=110, bbox_inches=None if laid_out else "tight")
         plt.close(fig)
         data = base64.b64encode(buf.getvalue()).decode("ascii")
         self._figures += 1

@@ -95,7 +95,8 @@ def _indicators(doc: PlanDocument, ctx: PlanContext) -> None:
     fig = plots_plan.plot_indicator_panels(
         week, labels, title=doc.t("按周统计的全部指标", "All indicators by week")
     )
-    doc.figure(fig, (f"按周指标 (共 {len(week)} 周)", f"Indicators by week ({len(week)} weeks)"))
+    doc.figure(fig, (f"按周指标 (共 {len(week)} 周)", f"Indicators by week ({len(week)} weeks)"),
+               laid_out=True)  # fmt: skip
     doc.table(week.tail(13), ["period", *_IND], caption=("最近13周的指标", "The last 13 weeks"))
     _inferred(doc, ctx)
 
@@ -203,7 +204,8 @@ def _deciles(doc: PlanDocument, ctx: PlanContext) -> None:
             plots_plan.plot_decile_shares(plan.decile_shares(tx, period, kind), ax=ax,
                                           title=doc.t(f"按{_PERIOD_ZH[period]}", f"by {period}"))  # fmt: skip
         fig.tight_layout()
-        doc.figure(fig, (f"{zh} (按月、按周; 列为十分位1–10)", f"{en} by month and week"))
+        doc.figure(fig, (f"{zh} (按月、按周; 列为十分位1–10)", f"{en} by month and week"),
+                   laid_out=True)  # fmt: skip
 
 
 def _customers(doc: PlanDocument, ctx: PlanContext) -> None:
@@ -297,6 +299,7 @@ def _cube(doc: PlanDocument, ctx: PlanContext) -> None:
     doc.figure(
         fig,
         ("销售额: 客户组 × 品类、客户组 × 消费行为", "Sales: class × product, class × behaviour"),
+        laid_out=True,
     )
     findings, _ = plan.discover_from_cube(cube)
     doc.table(findings, ["finding", "value", "share"])

@@ -200,7 +200,9 @@ class SegmentExplorer(LiveView):
         fig = Figure(figsize=(8, 3.6))
         ax = fig.add_subplot()
         if "value" not in self.summary:
-            sns.barplot(data=self.summary, x="segment", y="customer_share", ax=ax)
+            at = np.arange(len(self.summary))
+            ax.bar(at, self.summary["customer_share"], color=sns.desaturate("C0", 0.75))
+            ax.set_xticks(at, [str(s) for s in self.summary["segment"]])
             ax.set_xlabel("cluster 簇")
             ax.set_ylabel("share of customers 客户占比")
         else:
