@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import evaluate
+from ._threads import one_thread
 from .schema import DataValidationError, require_columns
 
 __all__ = ["text_classifier", "TextEvaluation", "evaluate_text_classifier"]
@@ -129,7 +130,8 @@ def evaluate_text_classifier(
         stratify=data[label],
         random_state=random_state,
     )
-    model = text_classifier(**model_options).fit(x_tr, y_tr)  # type: ignore[arg-type]
+    with one_thread():  # BLAS threads only spin on these sizes (crm_helpers._threads)
+        model = text_classifier(**model_options).fit(x_tr, y_tr)  # type: ignore[arg-type]
     pred = model.predict(x_te)
     per_class = evaluate.per_class_metrics(y_te, pred, labels=[0, 1])
     summary = evaluate.classification_summary(y_te, pred, y_train=y_tr)
