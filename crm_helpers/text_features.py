@@ -15,6 +15,7 @@ from __future__ import annotations
 from itertools import chain
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -61,18 +62,22 @@ def _words(docs: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     return points.astype(np.int64) + 1, lengths, doc, len(per_doc)
 
 
-def _grams(docs: object, ngram_range: tuple[int, int]) -> tuple[np.ndarray, ...]:
+def _grams(docs: object, ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, int]:
     """Each n-gram of each document as an int64 key (its code points + 1, 21 bits each,
-    left-aligned, so that keys sort as the strings do), with its document and its place in
-    scikit-learn's ``char_wb`` order (word, then n, then offset), and the number of
-    documents."""
+    left-aligned, so that keys sort as the strings do), in scikit-learn's ``char_wb``
+    order (document, word, n, offset); the document of each; the number of documents."""
     lo, hi = ngram_range
     points, lengths, doc, n_doc = _words(docs)
     starts = np.cumsum(lengths) - lengths
-    keys, rows, place = [], [], []
-    for n in range(lo, hi + 1):
-        # a padded word no longer than n is one n-gram, and only at the smallest n
-        count = np.where(lengths >= n, lengths - n + 1, (n == lo) & (lengths < lo))
+    # a padded word no longer than n is one n-gram, and only at the smallest n
+    counts = [
+        np.where(lengths >= n, lengths - n + 1, (n == lo) & (lengths < lo)).astype(np.int64)
+        for n in range(lo, hi + 1)
+    ]
+    per_word = np.sum(counts, axis=0, dtype=np.int64)
+    at_out = np.cumsum(per_word) - per_word  # where each word's n-grams begin
+    keys = np.zeros(int(per_word.sum()), dtype=np.int64)
+    for n, count in zip(range(lo, hi + 1), counts, strict=True):
         word = np.repeat(np.arange(len(lengths)), count)
         offset = np.arange(len(word)) - np.repeat(np.cumsum(count) - count, count)
         size = np.minimum(n, lengths[word])
@@ -81,10 +86,9 @@ def _grams(docs: object, ngram_range: tuple[int, int]) -> tuple[np.ndarray, ...]
             at = np.minimum(starts[word] + offset + j, max(len(points) - 1, 0))
             code = np.where(j < size, points[at] if len(points) else 0, 0)
             key |= code << (_BITS * (hi - 1 - j))
-        keys.append(key)
-        rows.append(doc[word])
-        place.append((word * (hi + 1) + n) * (int(lengths.max(initial=0)) + 1) + offset)
-    return np.concatenate(keys), np.concatenate(rows), np.concatenate(place), n_doc
+        keys[at_out[word] + offset] = key
+        at_out += count
+    return keys, np.repeat(doc, per_word), n_doc
 
 
 def _decode(keys: np.ndarray, hi: int) -> list[str]:
@@ -119,33 +123,33 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X: object, y: object = None) -> sparse.csr_matrix:
         lo, hi = self._check()
-        keys, rows, place, n_doc = _grams(X, (lo, hi))
-        terms, gram = np.unique(keys, return_inverse=True)
-        # number the n-grams by first appearance, as scikit-learn's vocabulary does
-        first = np.full(len(terms), np.iinfo(np.int64).max)
-        np.minimum.at(first, gram, place)
-        by_first = np.argsort(first)
-        number = np.empty(len(terms), dtype=np.int64)
-        number[by_first] = np.arange(len(terms))
-        # one entry per (document, n-gram), ordered by that number within a document
-        entry, counts = np.unique(rows * len(terms) + number[gram], return_counts=True)
-        doc_rows, term = entry // max(len(terms), 1), by_first[entry % max(len(terms), 1)]
-        kept = np.flatnonzero(np.bincount(term, minlength=len(terms)) >= self.min_df)
+        keys, rows, n_doc = _grams(X, (lo, hi))
+        # numbered by first appearance and counted per document, with the columns of a
+        # document in that numbering's order, as scikit-learn counts them
+        number, terms = pd.factorize(keys)
+        counts = sparse.coo_matrix(
+            (np.ones(len(keys)), (rows, number)), shape=(n_doc, len(terms))
+        ).tocsr()
+        counts.sum_duplicates()
+        by_term = np.argsort(terms)
+        doc_freq = np.bincount(counts.indices, minlength=len(terms))
+        kept = by_term[doc_freq[by_term] >= self.min_df]  # in sorted (string) order
         if not len(kept):
             raise ValueError(f"No n-gram occurs in at least min_df={self.min_df} of {n_doc} texts.")
         column = np.full(len(terms), -1, dtype=np.int64)
         column[kept] = np.arange(len(kept))
-        self._keys = terms[kept]
+        self._keys = np.asarray(terms)[kept]
         self.vocabulary_ = {t: i for i, t in enumerate(_decode(self._keys, hi))}
-        cols = column[term]
+        cols = column[counts.indices]
         keep = cols >= 0
-        counts_matrix = _csr(doc_rows[keep], cols[keep], counts[keep], n_doc, len(kept))
+        doc_rows = np.repeat(np.arange(n_doc), np.diff(counts.indptr))
+        counts_matrix = _csr(doc_rows[keep], cols[keep], counts.data[keep], n_doc, len(kept))
         self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts_matrix)
         return self._tfidf.transform(counts_matrix, copy=False)
 
     def transform(self, X: object) -> sparse.csr_matrix:
         check_is_fitted(self, "vocabulary_")
-        keys, rows, _, n_doc = _grams(X, tuple(self.ngram_range))  # type: ignore[arg-type]
+        keys, rows, n_doc = _grams(X, tuple(self.ngram_range))  # type: ignore[arg-type]
         cols = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
         keep = self._keys[cols] == keys
         counts = sparse.coo_matrix(
