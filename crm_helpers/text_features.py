@@ -76,17 +76,18 @@ def _grams(docs: object, ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.n
     ]
     per_word = np.sum(counts, axis=0, dtype=np.int64)
     at_out = np.cumsum(per_word) - per_word  # where each word's n-grams begin
+    # the hi characters from each position on, as one key; an n-gram keeps its first ones
+    padded = np.concatenate([points, np.zeros(hi, dtype=np.int64)])
+    full = np.zeros(len(points), dtype=np.int64)
+    for j in range(hi):
+        full |= padded[j : j + len(points)] << (_BITS * (hi - 1 - j))
+    keep_first = np.array([-(1 << (_BITS * (hi - k))) for k in range(hi + 1)], dtype=np.int64)
     keys = np.zeros(int(per_word.sum()), dtype=np.int64)
     for n, count in zip(range(lo, hi + 1), counts, strict=True):
         word = np.repeat(np.arange(len(lengths)), count)
         offset = np.arange(len(word)) - np.repeat(np.cumsum(count) - count, count)
         size = np.minimum(n, lengths[word])
-        key = np.zeros(len(word), dtype=np.int64)
-        for j in range(hi):
-            at = np.minimum(starts[word] + offset + j, max(len(points) - 1, 0))
-            code = np.where(j < size, points[at] if len(points) else 0, 0)
-            key |= code << (_BITS * (hi - 1 - j))
-        keys[at_out[word] + offset] = key
+        keys[at_out[word] + offset] = full[starts[word] + offset] & keep_first[size]
         at_out += count
     return keys, np.repeat(doc, per_word), n_doc
 
