@@ -73,7 +73,7 @@ def sessions(events: pd.DataFrame) -> pd.DataFrame:
     Raises :class:`DataValidationError` for a missing column or an unknown ``event``.
     """
     _require(events, [*_EVENT_COLUMNS, "category"], "events")
-    kinds = set(events["event"].astype(str))
+    kinds = set(events["event"].astype(str).unique())
     unknown = sorted(kinds - {*STAGES, "search"})
     if unknown:
         raise DataValidationError(

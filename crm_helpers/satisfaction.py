@@ -256,11 +256,6 @@ def nps_groups(
     return counts[[*keys, "group", "group_zh", "n", "share", "action"]]
 
 
-def _scale_of(scale: tuple[float, float] | None) -> tuple[float, float]:
-    """The scale to use for a group once the whole column has passed the check."""
-    return (0.0, 10.0) if scale is None else scale
-
-
 def group_columns(by: str | Sequence[str] | None) -> list[str]:
     """``by`` (a column, columns or ``None``) as a list of columns.
 
@@ -289,17 +284,42 @@ def nps_table(
     """
     keys = group_columns(by)
     require_columns(df, [*keys, score], "survey")
-    nps_category(df[score], scale)  # the scale is checked once, on every answer
+    cat_ = nps_category(df[score], scale)  # the scale is checked once, on every answer
     if not keys:
         return pd.DataFrame([nps(df[score], confidence, scale)])
-    rows = []
-    for key, g in df.groupby(keys, observed=True, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        rows.append(
-            {**dict(zip(keys, key, strict=True)), **nps(g[score], confidence, _scale_of(scale))}
+    counts = (
+        df[keys]
+        .assign(
+            _promoter=(cat_ == "promoter").to_numpy(), _detractor=(cat_ == "detractor").to_numpy()
         )
-    out = pd.DataFrame(rows)
+        .groupby(keys, observed=True, sort=True)
+        .agg(n=("_promoter", "size"), p=("_promoter", "sum"), d=("_detractor", "sum"))
+    )
+    labels = counts.index if len(keys) > 1 else [(k,) for k in counts.index]
+    out = pd.DataFrame([dict(zip(keys, key, strict=True)) for key in labels], columns=keys)
+    n = counts["n"].to_numpy()
+    out = out.assign(
+        **_nps_columns(n, counts["p"].to_numpy() / n, counts["d"].to_numpy() / n, confidence)
+    )
     return out.sort_values("nps", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _nps_columns(n: np.ndarray, p_p: np.ndarray, p_d: np.ndarray, confidence: float) -> dict:
+    """The columns of :func:`nps` for many groups at once, by the same arithmetic."""
+    z = _z(confidence)
+    d = p_p - p_d
+    se = 100 * np.sqrt(np.maximum(p_p + p_d - d * d, 0.0) / n)
+    score = 100 * d
+    return {
+        "n": n.astype(np.int64),
+        "promoters": p_p,
+        "passives": 1 - p_p - p_d,
+        "detractors": p_d,
+        "nps": score,
+        "se": se,
+        "lower": np.maximum(score - z * se, -100.0),
+        "upper": np.minimum(score + z * se, 100.0),
+    }
 
 
 def nps_trend(

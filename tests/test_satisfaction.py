@@ -88,6 +88,35 @@ def test_nps_table_and_trend_group_correctly():
     assert whole["nps"].iloc[0] == pytest.approx(sat.nps(df["recommend"])["nps"])
 
 
+@pytest.mark.parametrize("by", ["store", ["store", "lang"], "month", "shelf"])
+@pytest.mark.parametrize("scale", [None, (1, 5)])
+def test_nps_table_is_nps_of_each_group(by, scale):
+    """The table computed for all groups at once equals :func:`nps` applied group by group
+    (the reference), to the last bit; rows with a missing key are left out as groupby does."""
+    rng = np.random.default_rng(11)
+    n = 400
+    low, high = (0, 10) if scale is None else scale
+    df = pd.DataFrame(
+        {
+            "store": rng.choice(["S1", "S2", "S3", None], n),
+            "lang": rng.choice(["zh", "en"], n),
+            "month": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 3, n) * 31, "D"),
+            "shelf": pd.Categorical(rng.choice(["a", "b"], n), categories=["a", "b", "c"]),
+            "recommend": rng.integers(low, high + 1, n),
+        }
+    )
+    keys = [by] if isinstance(by, str) else by
+    expected = pd.DataFrame(
+        [
+            {**dict(zip(keys, k if isinstance(k, tuple) else (k,), strict=True)),
+             **sat.nps(g["recommend"], 0.9, scale)}
+            for k, g in df.groupby(keys, observed=True, sort=True)
+        ]
+    ).sort_values("nps", ascending=False, kind="stable").reset_index(drop=True)  # fmt: skip
+    got = sat.nps_table(df, by=by, confidence=0.9, scale=scale)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
 def test_csat_is_the_top_box_share():
     df = pd.DataFrame({"g": ["x", "x", "y", "y"], "overall": [8, 7, 10, 3]})
     t = sat.csat_table(df, by="g").set_index("g")

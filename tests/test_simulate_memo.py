@@ -49,3 +49,20 @@ def test_large_retailers_are_not_kept():
     _memo.base(cfg, lambda: made.append(1))
     _memo.base(cfg, lambda: made.append(1))
     assert made == [1, 1]
+
+
+def test_one_call_adding_several_tables_hashes_each_table_once(monkeypatch):
+    shop = _fresh(100, 7)
+    expected = shop.with_tables("surveys", "complaints")  # computed and remembered
+    hashed = []
+    original = _memo.update_with_frame
+
+    def spy(digest, frame):
+        hashed.append(id(frame))
+        return original(digest, frame)
+
+    monkeypatch.setattr(_memo, "update_with_frame", spy)
+    again = shop.with_tables("surveys", "complaints")
+    assert len(hashed) == len(set(hashed)) == len(shop.tables) + 1  # the base + surveys
+    for name, table in expected.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], table)

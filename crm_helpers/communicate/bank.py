@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._threads import one_thread
 from ..schema import DataValidationError, require_columns
 from .channels import _as_list
 
@@ -171,7 +172,8 @@ def fit_bank_model(
     Xtr, Xte, ytr, yte = train_test_split(
         X, y, test_size=test_size, random_state=random_state, stratify=y
     )
-    pipe.fit(Xtr, ytr)
+    with one_thread():  # BLAS threads only spin on these sizes (crm_helpers._threads)
+        pipe.fit(Xtr, ytr)
     s_tr = pipe.predict_proba(Xtr)[:, 1]
     s_te = pipe.predict_proba(Xte)[:, 1]
     return BankModel(

@@ -201,23 +201,13 @@ def _after_sale_calls(
 ) -> list[tuple]:
     """A verification call after every sale and, sometimes, a satisfaction survey."""
     rows: list[tuple] = []
-    for _, s in sales.iterrows():
+    for caller, date in zip(sales["caller_id"].tolist(), sales["date"].tolist(), strict=True):
         rows.append(
-            (
-                s["caller_id"],
-                pd.NA,
-                s["date"] + pd.Timedelta(days=float(rng.uniform(1, 7))),
-                "verification",
-            )
+            (caller, pd.NA, date + pd.Timedelta(days=float(rng.uniform(1, 7))), "verification")
         )
         if rng.random() < rules.p_survey:
             rows.append(
-                (
-                    s["caller_id"],
-                    pd.NA,
-                    s["date"] + pd.Timedelta(days=float(rng.uniform(25, 40))),
-                    "survey",
-                )
+                (caller, pd.NA, date + pd.Timedelta(days=float(rng.uniform(25, 40))), "survey")
             )
     return rows
 
@@ -240,17 +230,13 @@ def _leads_and_sales(calls, callers, rng, rules: CaseRules):
     buy_day = lo_hi[:, 0] + rng.random(len(leads)) * (lo_hi[:, 1] - lo_hi[:, 0])
     buy_at = leads["timestamp"] + pd.to_timedelta(buy_day, unit="D")
     rows = []
+    caller, lead, stamp, timing = (
+        leads[c].tolist() for c in ("caller_id", "lead_id", "timestamp", "purchase_timing")
+    )
     for i in np.flatnonzero(~forgotten):
-        stop = buy_day[i] if bought[i] else _WINDOW[leads["purchase_timing"].iloc[i]][1]
+        stop = buy_day[i] if bought[i] else _WINDOW[timing[i]][1]
         for day in np.arange(first_delay[i], stop, gap[i]):
-            rows.append(
-                (
-                    leads["caller_id"].iloc[i],
-                    leads["lead_id"].iloc[i],
-                    leads["timestamp"].iloc[i] + pd.Timedelta(days=float(day)),
-                    "follow_up",
-                )
-            )
+            rows.append((caller[i], lead[i], stamp[i] + pd.Timedelta(days=float(day)), "follow_up"))
     sales = pd.DataFrame({"caller_id": leads["caller_id"][bought], "dealer_id": leads["dealer_id"][bought],
                           "model": leads["model"][bought], "date": buy_at[bought].dt.floor("min")})  # fmt: skip
     rows.extend(_after_sale_calls(sales, rng, rules))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _catalogue as cat
+from .._threads import one_thread
 from ..evaluate import gains_table
 from ..schema import DataValidationError, require_columns
 from ..timeframe import parse_as_of
@@ -125,7 +126,8 @@ def fit_lead_model(
     idx = np.arange(len(X))
     tr, te = train_test_split(idx, test_size=test_size, random_state=seed, stratify=y)
     model = _lead_pipeline(num, catg)
-    model.fit(X.iloc[tr], y[tr])
+    with one_thread():  # BLAS threads only spin on these sizes (crm_helpers._threads)
+        model.fit(X.iloc[tr], y[tr])
     p_tr = model.predict_proba(X.iloc[tr])[:, 1]
     p_te = model.predict_proba(X.iloc[te])[:, 1]
     ids = (

@@ -55,23 +55,42 @@ def base(config: SimulationConfig, make: Callable[[], T]) -> T:
     return _remember(_BASE, config.to_json(), make)
 
 
-def _fingerprint(tables: dict[str, pd.DataFrame]) -> str | None:
+def _table_digest(df: pd.DataFrame, known: dict[int, tuple[pd.DataFrame, str]]) -> str:
+    """The digest of one table; ``known`` remembers it by object for one ``with_tables``
+    call, in which the same tables are looked up once per extra table added."""
+    if id(df) in known and known[id(df)][0] is df:
+        return known[id(df)][1]
+    digest = hashlib.sha256()
+    update_with_frame(digest, df)
+    known[id(df)] = (df, digest.hexdigest())
+    return known[id(df)][1]
+
+
+def _fingerprint(
+    tables: dict[str, pd.DataFrame], known: dict[int, tuple[pd.DataFrame, str]] | None = None
+) -> str | None:
     if sum(len(df) for df in tables.values()) > _MAX_ROWS:
         return None
+    known = {} if known is None else known
     digest = hashlib.sha256()
     try:
         for name in sorted(tables):
-            digest.update(f"{name}:".encode())
-            update_with_frame(digest, tables[name])
+            digest.update(f"{name}:{_table_digest(tables[name], known)};".encode())
     except (TypeError, ValueError):  # unhashable cells (lists, dicts): do not remember
         return None
     return digest.hexdigest()
 
 
 def extra(
-    config: SimulationConfig, tables: dict[str, pd.DataFrame], name: str, make: Callable[[], T]
+    config: SimulationConfig,
+    tables: dict[str, pd.DataFrame],
+    name: str,
+    make: Callable[[], T],
+    known: dict[int, tuple[pd.DataFrame, str]] | None = None,
 ) -> T:
     """``make()`` (the extra table ``name``), remembered for these config and tables.
+    ``known`` (a dict the caller keeps while it adds several tables and edits none) saves
+    hashing the same table again.
 
     >>> cfg = SimulationConfig(n_customers=10, seed=98)
     >>> t = {"a": pd.DataFrame({"x": [1, 2]})}
@@ -82,7 +101,7 @@ def extra(
     """
     if config.n_customers > MAX_CUSTOMERS:
         return make()
-    fingerprint = _fingerprint(tables)
+    fingerprint = _fingerprint(tables, known)
     if fingerprint is None:
         return make()
     return _remember(_EXTRA, (config.to_json(), fingerprint, name), make)

@@ -79,6 +79,7 @@ class Retailer:
         """
         tables, truth = dict(self.tables), dict(self.truth)
         new = self.__class__(tables, truth, self.config)
+        known: dict = {}  # table digests, valid while this call adds tables and edits none
         for name in names:
             if name not in _EXTENSIONS:
                 _load_extensions()
@@ -93,7 +94,7 @@ class Retailer:
                 new = new.with_tables(*missing)
                 tables, truth = new.tables, new.truth
             make = partial(gen, new, _rng(self.config.seed, f"extra:{name}"))
-            result = _memo.extra(self.config, tables, name, make)
+            result = _memo.extra(self.config, tables, name, make, known)
             table, extra_truth = result if isinstance(result, tuple) else (result, None)
             tables[name] = table
             if extra_truth is not None:
