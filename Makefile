@@ -29,7 +29,7 @@ course: setup data
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=15 --ignore tests/test_grading_full.py
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=30 --ignore tests/test_grading_full.py
 
 # The grading tool's tests (a batch of adversarial submissions; the sandbox needs root), plus
 # the slow one left out of `make test`: the instructor's answers graded end to end on every

@@ -397,18 +397,22 @@ def test_rubric_csv_escapes_formulas(batch, tmp_path):
 
 
 def test_resume_regrades_only_the_missing_student(batch):
+    """The student whose result is missing is graded again and nobody else; "corrupt" (no
+    valid notebook: graded without a kernel) keeps the test about the bookkeeping."""
     out = batch["out"]
-    (out / "partial.json").unlink()
+    (out / "corrupt.json").unlink()
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
     report = grading.grade(
         CHAPTER, batch["subs"], jobs=2, params=PARAMS, limits=LIMITS, out_dir=out, reseed=False
     )
-    assert report.graded == ["partial"]
-    assert sorted(report.skipped) == sorted(set(EXPECTED) - {"partial"})
+    assert report.graded == ["corrupt"]
+    assert sorted(report.skipped) == sorted(set(EXPECTED) - {"corrupt"})
     for p in out.glob("*.json"):
-        if p.name != "partial.json":
+        if p.name != "corrupt.json":
             assert p.stat().st_mtime_ns == mtimes[p.name]
-    assert float(_csv(report.csv)["partial"]["total"]) == EXPECTED["partial"][0]
+    rows = _csv(report.csv)
+    assert float(rows["corrupt"]["total"]) == EXPECTED["corrupt"][0]
+    assert float(rows["partial"]["total"]) == EXPECTED["partial"][0]  # the kept results
 
 
 def test_a_cold_kernel_grades_like_a_warm_one(batch, tmp_path):

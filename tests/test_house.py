@@ -7,7 +7,11 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# one worker measures the repository once for the tests that read the figures
+pytestmark = pytest.mark.xdist_group("house")
 spec = importlib.util.spec_from_file_location("house", ROOT / "tools" / "house.py")
 house = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(house)
@@ -45,8 +49,14 @@ def test_lazy_imports_inside_functions_are_edges(tmp_path, monkeypatch):
     assert house.imports_of(pkg / "b.py", known) == {"crm_helpers.a"}
 
 
-def test_the_measure_runs_on_the_repository():
-    fig = house.measure()
+@pytest.fixture(scope="module")
+def measured() -> dict:
+    """The repository's figures, measured once for the tests that read them."""
+    return house.measure()
+
+
+def test_the_measure_runs_on_the_repository(measured):
+    fig = measured
     assert set(fig) >= {"modules_over_600", "functions_over_50", "import_cycles"}
     assert fig["functions_over_50"] == len(fig["long_functions"])
 
@@ -146,10 +156,10 @@ def test_verdicts_compare_each_figure_with_the_issue_target():
     assert checks["modules_over_600"] == (0, 0, True)
 
 
-def test_the_renovation_holds_where_one_idea_has_one_home():
+def test_the_renovation_holds_where_one_idea_has_one_home(measured):
     """The catalogue stays at the bottom, and the analysis date, the as_of parser and the
     cleaning result each have one implementation."""
-    fig = house.measure()
+    fig = measured
     assert fig["catalogue_imports_package"] == []
     assert fig["date_rule_outside_timeframe"] == []
     assert fig["as_of_parsers"] == ["crm_helpers.timeframe.parse_as_of"]
