@@ -1,7 +1,8 @@
 """The warm-kernel parent (预热内核), run as a script by :mod:`crm_helpers._warm_kernel`.
 
 It imports what every chapter's first cell imports (numpy, pandas, matplotlib, seaborn with
-scipy.stats, scikit-learn, IPython, ipykernel, ipywidgets: about 3 s), then reads one JSON
+scipy.stats, scikit-learn, IPython, ipykernel, ipywidgets, and WeasyPrint for the
+reports chapter 09 writes: about 3 s), then reads one JSON
 request a line on stdin: ``{"args": [...], "cwd": ..., "env": {...}}``. For each it forks a
 child that starts its own session, takes the request's folder and environment, and runs
 ipykernel with ``args`` (``-f <connection file>``), exactly as ``python -m
@@ -22,7 +23,7 @@ import sys
 PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
     "seaborn", "scipy.stats", "sklearn.metrics", "sklearn.cluster", "sklearn.linear_model",
-    "IPython", "ipykernel.kernelapp", "ipywidgets",
+    "IPython", "ipykernel.kernelapp", "ipywidgets", "weasyprint",
 )  # fmt: skip
 
 

@@ -257,12 +257,16 @@ def run_jobs(
 
 
 def _worker_start(kernel: str) -> None:
-    """A notebook worker's set-up: no grammar compiling, and its warm-kernel parent started
-    (:mod:`crm_helpers._warm_kernel`) while the pool hands out the first notebooks."""
+    """A notebook worker's set-up: no grammar compiling, and its warm-kernel parent
+    (:mod:`crm_helpers._warm_kernel`) started before its first notebook, so that the
+    libraries' one import is the run's set-up, not the first chapter's time (at most
+    2 minutes: after that the first kernel waits for it)."""
     from . import _warm_kernel
 
     skip_iri_grammar()
-    _warm_kernel.prepare(kernel)
+    started = _warm_kernel.prepare(kernel)
+    if started is not None:
+        started.join(timeout=120)
 
 
 def pdf_jobs(
