@@ -32,7 +32,7 @@ import sys
 import threading
 from pathlib import Path
 
-__all__ = ["WarmKernel", "launch", "prepare", "warm_command", "IMPORT_TIME_VARIABLES"]
+__all__ = ["ForkedKernel", "launch", "prepare", "warm_command", "IMPORT_TIME_VARIABLES"]
 
 #: Environment variables the preloaded libraries read when imported: a kernel whose
 #: environment differs from its parent's in one of them is started from scratch.
@@ -55,24 +55,29 @@ def warm_command(cmd: list[str]) -> list[str] | None:
     return list(cmd[at + 2 :]) if all(a.startswith("-X") for a in cmd[1:at]) else None
 
 
-class WarmKernel:
+class ForkedKernel:
     """The part of :class:`subprocess.Popen` that jupyter_client uses, for a kernel forked
-    by the warm parent (not a child of this process: watched through a pidfd)."""
+    by a parent process (this module's warm parent, or the grader's sandboxing zygote,
+    :mod:`crm_helpers.grading.zygote`): not a child of this process, so it is watched
+    through a pidfd, and its exit status (the parent's to collect) reads as -1."""
 
     stdin = stdout = stderr = None
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
-        self._fd: int | None = os.pidfd_open(pid)
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # it has ended already
+            self._fd, self.returncode = None, -1
 
     def poll(self) -> int | None:
-        """``None`` while the kernel runs, else 0 (its exit status belongs to its parent)."""
+        """``None`` while the kernel runs, else -1."""
         if self.returncode is None and self._fd is not None:
             ended, _, _ = select.select([self._fd], [], [], 0)
             if ended:
                 os.close(self._fd)
-                self._fd, self.returncode = None, 0
+                self._fd, self.returncode = None, -1
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -82,12 +87,15 @@ class WarmKernel:
             if not ended:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
         self.poll()
-        return 0
+        return -1
 
     def send_signal(self, signum: int) -> None:
         """Signal the kernel (nothing once it has ended)."""
         if self.poll() is None and self._fd is not None:
-            signal.pidfd_send_signal(self._fd, signum)
+            try:
+                signal.pidfd_send_signal(self._fd, signum)
+            except ProcessLookupError:
+                pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -110,14 +118,14 @@ class _Parent:
             self.proc.kill()
             raise OSError("the warm-kernel parent did not start")
 
-    def fork(self, args: list[str], cwd: str, env: dict[str, str]) -> WarmKernel:
+    def fork(self, args: list[str], cwd: str, env: dict[str, str]) -> ForkedKernel:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         with _LOCK:  # one request and its answer at a time
             self.proc.stdin.write(json.dumps({"args": args, "cwd": cwd, "env": env}) + "\n")
             answer = self.proc.stdout.readline()
         if not answer:
             raise OSError("the warm-kernel parent has ended")
-        return WarmKernel(int(json.loads(answer)["pid"]))
+        return ForkedKernel(int(json.loads(answer)["pid"]))
 
 
 def _parent_for(python: str, env: dict[str, str]) -> _Parent | None:
@@ -136,7 +144,7 @@ def _parent_for(python: str, env: dict[str, str]) -> _Parent | None:
     return parent
 
 
-def launch(cmd: list[str], cwd: str | None, env: dict[str, str] | None) -> WarmKernel | None:
+def launch(cmd: list[str], cwd: str | None, env: dict[str, str] | None) -> ForkedKernel | None:
     """A warm kernel for ``cmd``, or ``None`` where it must start from scratch."""
     args = warm_command(cmd)
     env = dict(os.environ if env is None else env)

@@ -35,6 +35,8 @@ import sys
 import threading
 from typing import Any
 
+from .._warm_kernel import ForkedKernel
+
 __all__ = ["PRELOAD", "ForkedKernel", "Zygote", "get", "serve"]
 
 #: Imported once by the zygote. The kernels' notebooks import them again for free.
@@ -160,49 +162,6 @@ def serve() -> None:  # pragma: no cover - runs in its own process
             finally:
                 os._exit(1)
         out.write(json.dumps({"pid": pid}) + "\n")
-
-
-class ForkedKernel:
-    """A ``subprocess.Popen``-like handle on a kernel forked by the zygote (what
-    jupyter_client's local provisioner needs: ``pid``, ``poll``, ``wait``, signals)."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -1
-            except PermissionError:  # pragma: no cover - alive under another user
-                pass
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        import time
-
-        end = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if end is not None and time.monotonic() > end:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
-            time.sleep(0.02)
-        return self.returncode  # type: ignore[return-value]
-
-    def send_signal(self, signum: int) -> None:
-        try:
-            os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
 
 
 class Zygote:
