@@ -34,6 +34,7 @@ PACKAGE = ROOT / "crm_helpers"
 NOTEBOOKS = ROOT / "notebooks"
 DATA_LAYER = (
     "_catalogue",
+    "_atomic",
     "schema",
     "datasets",
     "simulate",

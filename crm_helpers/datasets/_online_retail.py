@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from crm_helpers import schema
+from crm_helpers._atomic import write_atomically
 from crm_helpers.schema import (
     require_columns,
     validate_transactions,
@@ -206,12 +205,5 @@ def _parquet_copy(path: Path, kind: str, make: Callable[[], pd.DataFrame]) -> pd
         except (OSError, ValueError):  # a damaged copy: make it and write it again
             pass
     table = make()
-    partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        table.to_parquet(partial, index=False)
-        os.replace(partial, cached)  # whole or not at all, also with two kernels at once
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    write_atomically(cached, lambda partial: table.to_parquet(partial, index=False))
     return table

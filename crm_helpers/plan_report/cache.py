@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -26,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from crm_helpers._atomic import write_atomically
 from crm_helpers._fingerprint import update_with_frame
 
 __all__ = ["report_key", "restore", "store", "cache_folder"]
@@ -116,12 +116,10 @@ def restore(key: str, files: Mapping[str, Path]) -> bool:
 def store(key: str, files: Mapping[str, Path]) -> None:
     """Keep ``files`` (by kind) in the cache under ``key``, each replaced atomically; a
     cache folder that cannot be written (the grader's read-only sandbox) is skipped."""
-    try:
-        cache_folder().mkdir(parents=True, exist_ok=True)
-        for kind, source in files.items():
-            target = cache_folder() / f"{key}.{kind}"
-            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
-    except OSError:
-        return
+    for kind, source in files.items():
+        copied = write_atomically(
+            cache_folder() / f"{key}.{kind}",
+            lambda partial, source=source: shutil.copyfile(source, partial),
+        )
+        if not copied:
+            return

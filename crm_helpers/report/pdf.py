@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .._atomic import write_atomically
+
 __all__ = [
     "CJK_FONT",
     "PDFRequirementError",
@@ -227,15 +229,9 @@ def html_to_pdf(
 def _store(pdf_path: Path, cached: Path) -> None:
     """Keep a copy of a laid-out PDF in the cache, atomically (a parallel writer never sees
     half a file); a cache folder that cannot be written (a read-only sandbox) is skipped."""
-    partial = cached.with_suffix(f".{os.getpid()}.part")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf_path, partial)
-        partial.replace(cached)
-        _keep_newest(cached.parent)
-    except OSError:
+    if write_atomically(cached, lambda partial: shutil.copyfile(pdf_path, partial)):
         with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+            _keep_newest(cached.parent)
 
 
 def notebook_to_pdf(
