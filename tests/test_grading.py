@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pypdfium2 as pdfium
 import pytest
 from grading_fixtures import (
     attacks,
@@ -336,6 +337,11 @@ def test_feedback_pdf_embeds_no_file_and_keeps_every_page(batch):
         re.findall(rb"/Type\s*/Page\b(?!s)", _pdf_text((folder / "correct.pdf").read_bytes()))
     )
     assert pages > 1  # the whole notebook, not one clipped page
+    # the hints under the checks print (stderr output, which other PDFs hide)
+    doc = pdfium.PdfDocument(str(folder / "partial.pdf"))
+    text = "".join(page.get_textpage().get_text_range() for page in doc)
+    hints = _feedback(batch, "partial").count("Not yet")
+    assert hints >= 3 and text.count("Not yet") == hints, text[:2000]  # A1-A3 not passed
 
 
 def test_students_do_not_share_a_world(batch):

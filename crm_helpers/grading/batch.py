@@ -28,10 +28,12 @@ from ._common import (
     chapter_notebook,
     grades_dir,
     notebook_parameters,
+    read_notebook,
     tool_env,
 )
 from .gradebook import assemble_csv, csv_path
 from .score import grade_submission, reseed_seed
+from .submission import find_submission
 
 __all__ = ["GradeReport", "grade", "prewarm", "safe_name"]
 
@@ -166,15 +168,26 @@ def grade(
     try:
         common = _common_task(path, base, limits, reseed, reseed_policy, pdf, out_dir)
         common["hide"] = [str(Path(submissions).absolute()), str(out_dir.absolute())]
+        runs = _any_runs(todo, path)
 
         def prepare(pool: Any) -> dict[str, Any]:
+            if not runs:  # nothing to judge: no instructor runs for the references
+                return {"reseed_with": None, "references": {}}
             return _references(pool, path, base, reseed, folder)
 
-        _run_pool(todo, common, jobs, limits.warm, prepare, out_dir, path.stem, report, progress)
+        warm = limits.warm and runs
+        _run_pool(todo, common, jobs, warm, prepare, out_dir, path.stem, report, progress)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     assemble_csv(path.stem, out_dir)
     return report
+
+
+def _any_runs(todo: list[tuple[str, Path]], chapter: Path) -> bool:
+    """Whether any submission to grade has a notebook to run (reads them only until the first
+    one: a resume of broken submissions starts no kernel and builds no reference)."""
+    instructor = read_notebook(chapter)
+    return any(find_submission(f, instructor, chapter.stem)[0] is not None for _, f in todo)
 
 
 def build_reference(

@@ -45,7 +45,7 @@ from .pdf import (
 #: nbformat (and through it jsonschema, seconds to import), which printing a plain HTML page
 #: with :func:`html_to_pdf` (chapter 09's plan report, in the kernel) does not.
 _LAZY = {
-    "notebook_to_html": "html", "prepare_for_export": "html", "strip_widget_views": "html",
+    "notebook_to_html": "html", "node_to_html": "html", "prepare_for_export": "html", "strip_widget_views": "html",
     "build_site": "site", "external_resources": "site", "VIEWS": "views",
     "has_grading_material": "views", "instructor_key": "views", "make_view": "views",
     "student_view": "views",
@@ -68,6 +68,7 @@ __all__ = [
     "print_stylesheet",
     "check_pdf_requirements",
     "notebook_to_html",
+    "node_to_html",
     "html_to_pdf",
     "notebook_to_pdf",
     "offline_url_fetcher",

@@ -24,7 +24,9 @@ from __future__ import annotations
 import copy
 import html as html_lib
 import re
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -36,6 +38,7 @@ __all__ = [
     "mark_wide_tables",
     "prepare_for_export",
     "notebook_to_html",
+    "node_to_html",
     "plain_code",
 ]
 
@@ -162,15 +165,48 @@ def _unhighlighted(source: str, language: str | None = None, metadata: dict | No
 _PLAIN_FILTERS = {"highlight_code": _unhighlighted, "clean_html": lambda text: text}
 
 
-def _page(body: str, title: str, highlight: bool = True) -> str:
+def _page(body: str, title: str, highlight: bool = True, style: str = "") -> str:
     from pygments.formatters import HtmlFormatter
 
     css = HtmlFormatter(style="default").get_style_defs(".highlight") if highlight else ""
     return (
         f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html_lib.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f"<title>{html_lib.escape(title)}</title>\n<style>\n{css}\n{style}\n</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+@lru_cache(maxsize=8)
+def _exporter(hide_code: bool, highlight: bool) -> Any:
+    """One ``basic`` HTML exporter per kind (its templates compile once per process)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic", filters={} if highlight else _PLAIN_FILTERS)
+    exporter.exclude_input = hide_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def node_to_html(
+    nb: NotebookNode,
+    title: str,
+    *,
+    hide_code: bool = False,
+    highlight: bool = True,
+    style: str = "",
+) -> str:
+    """A notebook (in memory, as it is) as one self-contained HTML page: nbconvert's
+    ``basic`` template inside a small page of our own, with ``style`` (CSS) in its head.
+    ``highlight=False``: code escaped as plain text, without syntax colours (faster to print).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("**客户**")])
+    >>> "<strong>客户</strong>" in node_to_html(nb, "x", style="p { color: red }")
+    True
+    """
+    exporter = _exporter(hide_code, highlight)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return _page(body if highlight else plain_code(body), title, highlight, style)
 
 
 def notebook_to_html(
@@ -182,17 +218,10 @@ def notebook_to_html(
     ``view``: ``"student"``, ``"key"`` or ``"as-is"`` (see :mod:`crm_helpers.report.views`);
     ``highlight=False``: code without syntax colours (see :func:`plain_code`).
     """
-    from nbconvert import HTMLExporter
-
     from .views import make_view
 
     path = Path(notebook)
     if not path.is_file():
         raise FileNotFoundError(f"No notebook at {path}. Run it first (e.g. `crm-course run`).")
     nb = prepare_for_export(make_view(nbformat.read(path, as_version=4), view))
-    exporter = HTMLExporter(template_name="basic", filters={} if highlight else _PLAIN_FILTERS)
-    exporter.exclude_input = hide_code
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    return _page(body if highlight else plain_code(body), path.stem, highlight)
+    return node_to_html(nb, path.stem, hide_code=hide_code, highlight=highlight)
