@@ -27,6 +27,7 @@ import ast
 import json
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,9 +71,20 @@ def _resolve(node: ast.ImportFrom, current: str, is_pkg: bool, known: set[str]) 
     return subs if all(s in known for s in subs) else [base, *subs]
 
 
+def _tree(path: Path) -> ast.Module:
+    """``path`` parsed, once per version of the file (four measures read each module)."""
+    info = path.stat()
+    return _parsed(str(path), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(path: str, mtime_ns: int, size: int) -> ast.Module:
+    return ast.parse(Path(path).read_text(encoding="utf-8"))
+
+
 def imports_of(path: Path, known: set[str]) -> set[str]:
     """The package modules a module imports, anywhere in it (functions included)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     current = module_name(path)
     is_pkg = path.name == "__init__.py"
     found: set[str] = set()
@@ -92,7 +104,7 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
 
 
 def long_functions(path: Path, limit: int = 50) -> list[tuple[str, int]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     out = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -213,16 +225,18 @@ def date_rule_places(files: list[Path]) -> list[str]:
 
 def definitions(path: Path) -> list[ast.AST]:
     """The functions and classes defined anywhere in a module."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     return [n for n in ast.walk(tree) if isinstance(n, kinds)]
 
 
-def _is_as_of_parser(node: ast.AST, source: str) -> bool:
-    """A function that turns one value into a ``pd.Timestamp`` and refuses non-dates."""
+def _is_as_of_parser(node: ast.AST, lines: list[str]) -> bool:
+    """A function that turns one value into a ``pd.Timestamp`` and refuses non-dates
+    (``lines``: the module's source lines; its text is sliced from them by line numbers,
+    not by ``ast.get_source_segment``, which splits the whole source again on every call)."""
     if isinstance(node, ast.ClassDef):
         return False
-    text = ast.get_source_segment(source, node) or ""
+    text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
     return "pd.Timestamp(value)" in text and "must be a date" in text
 
 
@@ -231,9 +245,10 @@ def one_per_idea(files: list[Path]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"as_of_parsers": [], "cleaning_result_types": [], "plot_gains": []}
     for p in files:
         source, mod = p.read_text(encoding="utf-8"), module_name(p)
+        lines = source.splitlines() if "must be a date" in source else []
         for node in definitions(p):
             name = f"{mod}.{node.name}"
-            if _is_as_of_parser(node, source):
+            if lines and _is_as_of_parser(node, lines):
                 out["as_of_parsers"].append(name)
             if isinstance(node, ast.ClassDef) and node.name.startswith("Cleaning"):
                 out["cleaning_result_types"].append(name)
@@ -247,7 +262,7 @@ def private_imports(path: Path, known: set[str]) -> list[str]:
     current = module_name(path)
     home = current.split(".")[:2]
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_tree(path)):
         if not isinstance(node, ast.ImportFrom):
             continue
         source = _base(node, current, path.name == "__init__.py")
