@@ -43,7 +43,9 @@ def local_kernel_manager_class() -> type:
     connect, and ipykernel 7 has no "running over TCP without encryption" to warn about.
     Its kernels are forked from a parent that has imported the chapters' libraries once
     (:mod:`crm_helpers._warm_kernel`; ``CRM_WARM_KERNELS=0`` starts each from scratch).
-    Pass it as papermill's or nbclient's ``kernel_manager_class``.
+    Pass it as papermill's or nbclient's ``kernel_manager_class``. It is asynchronous, as
+    nbclient's default is: with a blocking client, nbclient waited for a dead kernel's
+    output for ever (a cell that calls ``os._exit``) instead of raising ``DeadKernelError``.
 
     >>> km = local_kernel_manager_class()(kernel_name=KERNEL_NAME)
     >>> km.transport, Path(km.ip).parent.stat().st_mode & 0o777 == 0o700
@@ -53,10 +55,10 @@ def local_kernel_manager_class() -> type:
     if _LOCAL_KM is None:
         import tempfile
 
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
         from traitlets import default
 
-        class LocalKernelManager(KernelManager):
+        class LocalKernelManager(AsyncKernelManager):
             @default("transport")
             def _default_transport(self) -> str:
                 return "ipc"

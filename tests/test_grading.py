@@ -325,6 +325,8 @@ def test_feedback_never_shows_hidden_tests_or_grader_files(batch):
         assert not FETCHABLE_FILE.search(html) and "root:x:0:0" not in html, student
     partial = _feedback(batch, "partial")
     assert "receipt" in partial.lower()  # the visible check's hint is there
+    empty = _feedback(batch, "empty")  # no notebook ran: the table and why, not a blank chapter
+    assert "no notebook" in empty and "Hidden tests" not in empty and "Hidden tests" in partial
     assert "IN_DUMP" in _feedback(batch, "_leaks")  # it did print In, Out and _ih
 
 

@@ -145,3 +145,33 @@ def _same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-12) or (math.isnan(a) and math.isnan(b))
     return a == b
+
+
+def test_a_notebook_that_ends_its_kernel_fails_instead_of_waiting(tmp_path, monkeypatch):
+    """``os._exit`` or a signal in a cell: the run fails with ``DeadKernelError`` (the kernel
+    client is asynchronous, so nbclient's liveness poll runs while it waits for output; a
+    blocking client waited for ever). Run in a thread so that a regression fails the test
+    instead of hanging the suite."""
+    import threading
+
+    from nbclient.exceptions import DeadKernelError
+
+    monkeypatch.setenv("CRM_WARM_KERNELS", "1")
+    outcome: list[BaseException | None] = []
+    for n, code in enumerate(
+        ("import os\nos._exit(3)", "import os, signal\nos.kill(os.getpid(), 9)")
+    ):
+        nb = _notebook(tmp_path / str(n), "x = 1", code, "print('not reached')")
+
+        def run(nb: Path = nb, n: int = n) -> None:
+            try:
+                run_notebook(nb, tmp_path / f"out{n}.ipynb")
+                outcome.append(None)
+            except BaseException as err:  # noqa: BLE001 - the outcome is the test's subject
+                outcome.append(err)
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(timeout=300)  # a guard against hanging, not a speed limit
+        assert not worker.is_alive(), f"the run still waits for a dead kernel: {code!r}"
+        assert isinstance(outcome[-1], DeadKernelError), outcome[-1]

@@ -71,12 +71,15 @@ def _table(result: Mapping[str, Any]) -> str:
 
 
 def feedback_notebook(nb: Any, result: Mapping[str, Any]) -> Any:
-    """The student's feedback notebook: their answers, each check's outcome and hint."""
+    """The student's feedback notebook: their answers, each check's outcome and hint (only
+    the score table and its note when no valid notebook was found)."""
     import nbformat
     from nbgrader.preprocessors import ClearHiddenTests
 
     fb = nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
     fb.cells.append(nbformat.v4.new_markdown_cell(_table(result)))
+    if result.get("status") == "invalid":  # no notebook of theirs ran: the table and the note
+        return fb
     for cell in nb.cells:
         role = cell.metadata.get(ROLE, {}).get("role")
         if role in {"export", "scratch", "call"}:
