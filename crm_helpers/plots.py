@@ -30,6 +30,7 @@ __all__ = [
     "plot_lifecycle",
     "plot_weekday_hour",
     "heatmap",
+    "bars",
 ]
 
 #: Fonts with Chinese glyphs, in order of preference.
@@ -167,12 +168,14 @@ def _label_width(text: str, size: float) -> float:
 
 
 def heatmap(
-    ax: Axes, table: pd.DataFrame, *, annot: bool = True, fmt: str = ".2g", cmap: str = "Blues",
+    ax: Axes, table: pd.DataFrame, *, annot: bool | pd.DataFrame = True, fmt: str = ".2g",
+    cmap: str = "Blues",
     vmin: float | None = None, vmax: float | None = None, every: int = 1,
     xticklabels: Sequence[str] | None = None, yticklabels: Sequence[str] | None = None,
 ) -> Axes:  # fmt: skip
     """``table`` as a heat map on ``ax`` (rows down, columns across, no colour bar, every
-    ``every``-th row labelled, cells annotated with ``fmt``): what ``seaborn.heatmap``
+    ``every``-th row labelled, cells annotated with ``fmt``, or with the text of ``annot``
+    when it is a table of the same shape): what ``seaborn.heatmap``
     draws, without the full figure draw it makes to test whether tick labels overlap (the
     column labels are turned upright when their estimated width exceeds a cell).
 
@@ -200,8 +203,48 @@ def heatmap(
     ylabels = [str(i) for i in (table.index if yticklabels is None else yticklabels)]
     ax.set_yticks(rows + 0.5, [ylabels[i] for i in rows], rotation=0, va="center")
     ax.set(xlabel=table.columns.name or "", ylabel=table.index.name or "")
-    if annot:
+    if isinstance(annot, pd.DataFrame):
+        _annotate(ax, mesh, annot.to_numpy(), values, "")
+    elif annot:
         _annotate(ax, mesh, table.to_numpy(), values, fmt)
+    return ax
+
+
+def bars(
+    ax: Axes,
+    categories: Sequence[object] | pd.Series,
+    groups: dict[str, Sequence[float] | pd.Series],
+    *,
+    horizontal: bool = False,
+    colors: Sequence[object] | None = None,
+) -> Axes:
+    """One bar per category for each of ``groups`` (side by side), in the categories'
+    order (the first on top when ``horizontal``): what seaborn's ``barplot`` (with ``hue``
+    for several groups) draws for one value per bar, in its muted colours, without its
+    per-bar statistics. No categories: nothing is drawn.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> ax = bars(axes(size=(3, 2)), ["a", "b"], {"x": [1, 2], "y": [3, 4]})
+    >>> len(ax.patches), [t.get_text() for t in ax.get_xticklabels()]
+    (4, ['a', 'b'])
+    """
+    if not len(categories):
+        return ax
+    at = np.arange(len(categories))
+    width = 0.8 / max(len(groups), 1)
+    colors = list(colors) if colors else [f"C{i}" for i in range(len(groups))]
+    draw = ax.barh if horizontal else ax.bar
+    for i, (name, values) in enumerate(groups.items()):
+        pos = at + (i - (len(groups) - 1) / 2) * width
+        draw(pos, np.asarray(values, dtype=float), width, color=sns.desaturate(colors[i], 0.75),
+             label=name)  # fmt: skip
+    names = [str(c) for c in categories]
+    if horizontal:
+        ax.set_yticks(at, names)
+        ax.set_ylim(len(at) - 0.5, -0.5)
+    else:
+        ax.set_xticks(at, names)
+        ax.set_xlim(-0.5, len(at) - 0.5)
     return ax
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from crm_helpers.plots import axes
+from crm_helpers.plots import axes, bars
 from crm_helpers.prescribe import response_rate
 from crm_helpers.schema import require_columns
 
@@ -53,10 +53,7 @@ def plot_cleaning_steps(steps: pd.DataFrame, *, ax: Axes | None = None, title: s
     """
     require_columns(steps, ["step", "rows_removed"], "cleaning steps")
     ax = _ax(ax, (8, 0.5 + 0.45 * len(steps)))
-    at = np.arange(len(steps))
-    ax.barh(at, steps["rows_removed"].to_numpy(dtype=float), color=sns.desaturate("C0", 0.75))
-    ax.set_yticks(at, [str(s) for s in steps["step"]])
-    ax.set_ylim(len(at) - 0.5, -0.5)
+    bars(ax, steps["step"], {"rows removed": steps["rows_removed"]}, horizontal=True)
     for i, v in enumerate(steps["rows_removed"]):
         ax.text(v, i, f" {int(v):,}", va="center")
     ax.set(

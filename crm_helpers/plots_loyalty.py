@@ -19,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from .plots import axes, heatmap
+from .plots import axes, bars, heatmap
 from .schema import require_columns
 
 __all__ = [
@@ -41,17 +41,12 @@ _ax = axes  # a new figure unless an Axes is given
 def plot_points_flow(by_period: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Points earned, redeemed and expired per period (bars) and outstanding (line)."""
     ax = _ax(ax)
-    flows = ["earned", "redeemed", "expired"]
-    at = np.arange(len(by_period))
-    width = 0.8 / len(flows)  # side-by-side bars, as seaborn's barplot with hue draws them
-    for i, flow in enumerate(flows):
-        ax.bar(at + (i - (len(flows) - 1) / 2) * width, by_period[flow].to_numpy(dtype=float),
-               width, color=sns.desaturate(f"C{i}", 0.75), label=flow)  # fmt: skip
-    ax.set_xticks(at, by_period["period"].dt.strftime("%Y-%m"))
-    ax.set_xlim(-0.5, len(at) - 0.5)
+    flows = {flow: by_period[flow] for flow in ("earned", "redeemed", "expired")}
+    bars(ax, by_period["period"].dt.strftime("%Y-%m"), flows)
     ax.legend(title="flow")
     ax2 = ax.twinx()
-    ax2.plot(at, by_period["outstanding"], color="black", label="outstanding")
+    ax2.plot(np.arange(len(by_period)), by_period["outstanding"], color="black",
+             label="outstanding")  # fmt: skip
     ax2.set_ylabel("outstanding points 未兑换积分")
     ax.set_xlabel("")
     ax.set_ylabel("points 积分")

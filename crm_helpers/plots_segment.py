@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from seaborn.utils import relative_luminance
 
-from crm_helpers.plots import axes, heatmap
+from crm_helpers.plots import axes, bars, heatmap
 from crm_helpers.schema import require_columns
 
 __all__ = [
@@ -32,35 +31,6 @@ __all__ = [
 
 
 _ax = axes  # a new figure unless an Axes is given
-
-
-def _grouped_bars(
-    ax: Axes,
-    categories: pd.Series,
-    groups: dict[str, pd.Series],
-    *,
-    horizontal: bool = False,
-    colors: list[object] | None = None,
-) -> Axes:
-    """Side-by-side bars, one group of bars per category, in the categories' order (the
-    first on top when horizontal): what seaborn's ``barplot`` with ``hue`` draws for one
-    value per bar, with its muted colours, without its per-bar statistics."""
-    at = np.arange(len(categories))
-    width = 0.8 / max(len(groups), 1)
-    colors = colors or [f"C{i}" for i in range(len(groups))]
-    for i, (name, values) in enumerate(groups.items()):
-        pos = at + (i - (len(groups) - 1) / 2) * width
-        draw = ax.barh if horizontal else ax.bar
-        draw(pos, np.asarray(values, dtype=float), width, color=sns.desaturate(colors[i], 0.75),
-             label=name)  # fmt: skip
-    names = [str(c) for c in categories]
-    if horizontal:
-        ax.set_yticks(at, names)
-        ax.set_ylim(len(at) - 0.5, -0.5)
-    else:
-        ax.set_xticks(at, names)
-        ax.set_xlim(-0.5, len(at) - 0.5)
-    return ax
 
 
 def plot_segment_shares(
@@ -81,7 +51,7 @@ def plot_segment_shares(
     require_columns(summary, [by, "customer_share", "value_share"], "segment summary")
     ax = _ax(ax)
     groups = {"customers 客户数": summary["customer_share"], value_label: summary["value_share"]}
-    _grouped_bars(ax, summary[by], groups)
+    bars(ax, summary[by], groups)
     ax.set_ylabel("share 占比")
     ax.set_xlabel("")
     ax.tick_params(axis="x", rotation=30)
@@ -105,13 +75,8 @@ def plot_rfm_grid(scored: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             name = names.get((r, fm), grid.loc[r, fm])
             labels.loc[r, fm] = f"{name}\n{counts.loc[r, fm]}"
     ax = _ax(ax, (9, 6))
-    heatmap(ax, counts, annot=False, cmap="YlGnBu")
-    mesh = ax.collections[0]
-    mesh.update_scalarmappable()
-    for k, (i, j) in enumerate(np.ndindex(*counts.shape)):  # dark or white ink, as seaborn
-        ink = ".15" if relative_luminance(mesh.get_facecolors()[k]) > 0.408 else "w"
-        ax.text(j + 0.5, i + 0.5, labels.iat[i, j], color=ink, ha="center", va="center")
-    ax.figure.colorbar(mesh, ax=ax, label="customers 客户数")
+    heatmap(ax, counts, annot=labels, cmap="YlGnBu")
+    ax.figure.colorbar(ax.collections[0], ax=ax, label="customers 客户数")
     ax.set_xlabel("FM score (frequency & monetary 频率与金额)")
     ax.set_ylabel("R score (recency 最近购买)")
     return ax
@@ -170,7 +135,7 @@ def plot_pyramid(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     groups = {"customers 客户": summary["customer_share"], "revenue 收入": summary["revenue_share"],
               "profit 利润": summary["profit_share"]}  # fmt: skip
     ax = _ax(ax, (9, 4.5))
-    _grouped_bars(ax, summary["zone"], groups, horizontal=True)
+    bars(ax, summary["zone"], groups, horizontal=True)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("share 占比")
     ax.set_ylabel("")
@@ -187,7 +152,7 @@ def plot_deciles(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         sns.lineplot(data=data, x="decile", y="sales_share", hue="period", ax=ax, marker="o")
         ax.legend(title="period", fontsize="small", ncol=2)
     else:
-        _grouped_bars(ax, table["decile"], {"sales_share": table["sales_share"]})
+        bars(ax, table["decile"], {"sales_share": table["sales_share"]})
         ax.axhline(0.1, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("decile 十分位 (1 = top 10 % of customers)")
     ax.set_ylabel("share of sales 销售额占比")
@@ -245,7 +210,7 @@ def plot_pyramid_vs_document(summary: pd.DataFrame, *, ax: Axes | None = None) -
               "revenue, document 收入·文献": summary["doc_revenue_share"]}  # fmt: skip
     ax = _ax(ax, (9, 4.5))
     palette = [sns.color_palette()[0], sns.color_palette()[2], "lightgrey"]
-    _grouped_bars(ax, summary["zone"], groups, horizontal=True, colors=palette)
+    bars(ax, summary["zone"], groups, horizontal=True, colors=palette)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("share 占比")
     ax.set_ylabel("")

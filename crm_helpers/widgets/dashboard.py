@@ -235,6 +235,8 @@ def plot_dashboard(summary: Mapping[str, pd.DataFrame], *, title: str = "") -> F
     from matplotlib.dates import DateFormatter
     from matplotlib.ticker import FuncFormatter
 
+    from crm_helpers.plots import bars
+
     fig = Figure(figsize=(12, 7.5))
     axes = fig.subplots(2, 2)
     thousands = FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -247,16 +249,17 @@ def plot_dashboard(summary: Mapping[str, pd.DataFrame], *, title: str = "") -> F
         ax.tick_params(axis="x", rotation=30)
     ax.set(title="Sales over time 销售趋势", xlabel="", ylabel="sales 销售额")
     mix = summary["category_mix"].head(10)
-    _bars(axes[0, 1], mix.iloc[:, 0], mix["share"], "C1", horizontal=True)
+    bars(axes[0, 1], mix.iloc[:, 0], {"share": mix["share"]}, horizontal=True, colors=["C1"])
     axes[0, 1].set(title="Category mix 品类结构", xlabel="share of sales 销售占比", ylabel="")
     top = summary["top_products"]
     label = top["product"].fillna(top["sku"]) if "product" in top else top["sku"]
-    _bars(axes[1, 0], label.astype(str).str.slice(0, 32), top["sales"], "C2", horizontal=True)
+    bars(axes[1, 0], label.astype(str).str.slice(0, 32), {"sales": top["sales"]},
+         horizontal=True, colors=["C2"])  # fmt: skip
     if len(top):
         axes[1, 0].xaxis.set_major_formatter(thousands)
     axes[1, 0].set(title="Top products 畅销商品", xlabel="sales 销售额", ylabel="")
     seg = summary["segment_counts"]
-    _bars(axes[1, 1], seg["segment"], seg["customers"], "C3", horizontal=False)
+    bars(axes[1, 1], seg["segment"], {"customers": seg["customers"]}, colors=["C3"])
     axes[1, 1].set(title="Customers per segment 各细分客户数", xlabel="", ylabel="customers 客户数")
     for ax in axes.flat:
         if not ax.has_data():
@@ -265,25 +268,6 @@ def plot_dashboard(summary: Mapping[str, pd.DataFrame], *, title: str = "") -> F
         fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-def _bars(ax: Any, labels: pd.Series, values: pd.Series, color: str, *, horizontal: bool) -> None:
-    """One bar per row in the rows' order (the first on top when horizontal), in the muted
-    colour seaborn's ``barplot`` draws; nothing for no rows."""
-    if not len(values):
-        return
-    from seaborn.utils import desaturate
-
-    at = np.arange(len(values))
-    names = [str(v) for v in labels]
-    if horizontal:
-        ax.barh(at, values.to_numpy(dtype=float), color=desaturate(color, 0.75))
-        ax.set_yticks(at, names)
-        ax.set_ylim(len(at) - 0.5, -0.5)
-    else:
-        ax.bar(at, values.to_numpy(dtype=float), color=desaturate(color, 0.75))
-        ax.set_xticks(at, names)
-        ax.set_xlim(-0.5, len(at) - 0.5)
 
 
 def _describe(filters: Mapping[str, Any]) -> str:

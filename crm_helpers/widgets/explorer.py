@@ -193,16 +193,13 @@ class SegmentExplorer(LiveView):
         return self.summary
 
     def _draw(self) -> Figure:
-        import seaborn as sns
-
+        from crm_helpers.plots import bars
         from crm_helpers.plots_segment import plot_segment_shares
 
         fig = Figure(figsize=(8, 3.6))
         ax = fig.add_subplot()
         if "value" not in self.summary:
-            at = np.arange(len(self.summary))
-            ax.bar(at, self.summary["customer_share"], color=sns.desaturate("C0", 0.75))
-            ax.set_xticks(at, [str(s) for s in self.summary["segment"]])
+            bars(ax, self.summary["segment"], {"customers": self.summary["customer_share"]})
             ax.set_xlabel("cluster 簇")
             ax.set_ylabel("share of customers 客户占比")
         else:
