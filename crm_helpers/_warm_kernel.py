@@ -8,8 +8,9 @@ course runner and the notebook tests fork each kernel from one parent process
 (``crm_helpers/_zygote.py``) that imported them once. The kernel is otherwise the usual
 one: its own process and session, the notebook's folder and the caller's environment; the
 course package and everything a chapter imports beyond the preloaded libraries are imported
-by the kernel itself. Only these kernels are warm: the grader's sandboxed kernels are always
-started from scratch (:mod:`crm_helpers.grading.sandbox`).
+by the kernel itself. The grader's sandboxed kernels never come from this parent: they are
+forked by the grader's own zygote inside the sandbox (:mod:`crm_helpers.grading.zygote`),
+or started from scratch with ``Limits(warm=False)``.
 
 A kernel command other than ``<python> -m ipykernel_launcher ...``, a variable read at
 import time that differs from the parent's (``PYTHONPATH``, thread counts, matplotlib's

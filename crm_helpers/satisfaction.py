@@ -203,26 +203,14 @@ def nps(
     >>> nps([5, 5, 4, 3, 1, 5, 4, 4, 2, 5], scale=(1, 5))["nps"]
     10.0
     """
-    z = _z(confidence)
     cat_ = nps_category(scores, scale)
     n = len(cat_)
     if n == 0:
         raise DataValidationError("There are no scores: NPS needs at least one answer.")
-    p_p = float((cat_ == "promoter").mean())
-    p_d = float((cat_ == "detractor").mean())
-    d = p_p - p_d
-    se = 100 * float(np.sqrt(max(p_p + p_d - d * d, 0.0) / n))
-    score = 100 * d
-    return {
-        "n": n,
-        "promoters": p_p,
-        "passives": 1 - p_p - p_d,
-        "detractors": p_d,
-        "nps": score,
-        "se": se,
-        "lower": max(score - z * se, -100.0),
-        "upper": min(score + z * se, 100.0),
-    }
+    p_p = (cat_ == "promoter").mean()
+    p_d = (cat_ == "detractor").mean()
+    columns = _nps_columns(np.array([n]), np.array([p_p]), np.array([p_d]), confidence)
+    return {name: values[0].item() for name, values in columns.items()}
 
 
 def nps_groups(
@@ -305,7 +293,8 @@ def nps_table(
 
 
 def _nps_columns(n: np.ndarray, p_p: np.ndarray, p_d: np.ndarray, confidence: float) -> dict:
-    """The columns of :func:`nps` for many groups at once, by the same arithmetic."""
+    """The columns of :func:`nps` for groups of ``n`` answers with shares ``p_p`` of
+    promoters and ``p_d`` of detractors (one group: :func:`nps`; many: :func:`nps_table`)."""
     z = _z(confidence)
     d = p_p - p_d
     se = 100 * np.sqrt(np.maximum(p_p + p_d - d * d, 0.0) / n)

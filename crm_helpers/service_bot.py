@@ -113,6 +113,12 @@ def _check_threshold(threshold: float) -> None:
         raise ValueError(f"threshold must be a probability between 0 and 1; got {threshold}.")
 
 
+def _to_person(confidence: np.ndarray, no_answer: np.ndarray, threshold: float) -> np.ndarray:
+    """The routing rule: a question goes to a person when the bot is not confident enough
+    or its intent has no stored answer."""
+    return (confidence < threshold) | no_answer
+
+
 def _route_by_proba(
     q: list[str], proba: pd.DataFrame, threshold: float, answers: dict[str, str] | None
 ) -> pd.DataFrame:
@@ -121,7 +127,7 @@ def _route_by_proba(
     predicted = proba.idxmax(axis=1)
     confidence = proba.max(axis=1)
     stored = predicted.map(lambda i: answers.get(i, "person"))
-    to_person = (confidence < threshold) | (stored == "person")
+    to_person = _to_person(confidence.to_numpy(), (stored == "person").to_numpy(), threshold)
     return pd.DataFrame(
         {
             "question": q,
@@ -179,10 +185,10 @@ def threshold_curve(
     proba = bot.predict_proba(q)
     predicted = proba.idxmax(axis=1).to_numpy(dtype=object)
     confidence = proba.max(axis=1).to_numpy()
-    can_answer = np.array([ANSWERS.get(i, "person") != "person" for i in predicted], dtype=bool)
+    no_answer = np.array([ANSWERS.get(i, "person") == "person" for i in predicted], dtype=bool)
     wrong = predicted != y
     rows = []
-    for t in thresholds:  # answered as route() answers: confident enough and not for a person
-        answered = can_answer & ~(confidence < t)
+    for t in thresholds:  # answered as route() answers them
+        answered = ~_to_person(confidence, no_answer, t)
         rows.append((t, float(1 - answered.mean()), float((answered & wrong).mean())))
     return pd.DataFrame(rows, columns=["threshold", "handoff_rate", "wrong_answer_rate"])
