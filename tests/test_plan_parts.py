@@ -220,3 +220,37 @@ def test_document_tables_translate_and_format():
     assert "East" in en.html() and "region" in en.html()
     with pytest.raises(ValueError, match="language"):
         plan_report.PlanDocument("t", language="fr")
+
+
+def test_a_laid_out_figure_is_drawn_once_and_looks_the_same():
+    """``figure(laid_out=True)`` drops the placeholder layout engine ``tight_layout`` leaves
+    behind (it would cost savefig a dry draw); the embedded PNG is byte for byte the PNG of
+    the same figure saved with the engine still in place."""
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def made():
+        fig, axs = plt.subplots(1, 2, figsize=(4, 2))
+        for ax in axs:
+            ax.plot([1, 3, 2])
+            ax.set(title="sales", ylabel="a long axis label")
+        fig.tight_layout()
+        return fig
+
+    plain = io.BytesIO()
+    reference = made()
+    reference.savefig(plain, format="png", dpi=110)
+    plt.close(reference)
+    draws = []
+    fig = made()
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    doc = plan_report.PlanDocument("t", language="en")
+    doc.figure(fig, laid_out=True)
+    embedded = re.search(r'base64,([^"]+)"', doc.blocks[-1]).group(1)
+    assert base64.b64decode(embedded) == plain.getvalue()
+    assert len(draws) == 1

@@ -271,6 +271,8 @@ class PlanDocument:
         import matplotlib.pyplot as plt
 
         buf = io.BytesIO()
+        if laid_out:  # tight_layout leaves a placeholder engine that costs a dry draw
+            fig.set_layout_engine(None)
         fig.savefig(buf, format="png", dpi=110, bbox_inches=None if laid_out else "tight")
         plt.close(fig)
         data = base64.b64encode(buf.getvalue()).decode("ascii")
