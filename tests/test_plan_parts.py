@@ -222,35 +222,85 @@ def test_document_tables_translate_and_format():
         plan_report.PlanDocument("t", language="fr")
 
 
-def test_a_laid_out_figure_is_drawn_once_and_looks_the_same():
-    """``figure(laid_out=True)`` drops the placeholder layout engine ``tight_layout`` leaves
-    behind (it would cost savefig a dry draw); the embedded PNG is byte for byte the PNG of
-    the same figure saved with the engine still in place."""
-    import base64
-    import io
+# --------------------------------------------------------------------------- figures
 
+
+def _figure(legend_outside: bool = False):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    def made():
-        fig, axs = plt.subplots(1, 2, figsize=(4, 2))
-        for ax in axs:
-            ax.plot([1, 3, 2])
-            ax.set(title="sales", ylabel="a long axis label")
-        fig.tight_layout()
-        return fig
+    fig, axs = plt.subplots(1, 2, figsize=(6, 3))
+    for ax in axs:
+        ax.plot([1, 3, 2], label="sales")
+        ax.set(title="sales", ylabel="a long axis label")
+    if legend_outside:
+        axs[1].legend(loc="upper left", bbox_to_anchor=(1.05, 1))
+    return fig
 
-    plain = io.BytesIO()
-    reference = made()
-    reference.savefig(plain, format="png", dpi=110)
-    plt.close(reference)
-    draws = []
-    fig = made()
-    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+
+def _rgb(png_bytes: bytes) -> np.ndarray:
+    """A PNG as RGB pixels, laid on white (as the report prints it)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png_bytes)).convert("RGBA")
+    white = Image.new("RGB", image.size, "white")
+    white.paste(image, mask=image.getchannel("A"))
+    return np.asarray(white)
+
+
+def _savefig(fig, **kwargs) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, **kwargs)
+    return buf.getvalue()
+
+
+def _counting_draws(fig) -> list:
+    draws: list = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    return draws
+
+
+def test_a_laid_out_figure_is_drawn_once_with_the_pixels_savefig_draws():
+    """``tight_layout`` leaves a placeholder layout engine that costs ``savefig`` a dry
+    draw; :func:`plots.png` draws once, and the pixels are savefig's, exactly."""
+    from crm_helpers import plots
+
+    reference = _figure()
+    reference.tight_layout()
+    expected = _rgb(_savefig(reference))
+    fig = _figure()
+    fig.tight_layout()
+    draws = _counting_draws(fig)
     doc = plan_report.PlanDocument("t", language="en")
     doc.figure(fig, laid_out=True)
-    embedded = re.search(r'base64,([^"]+)"', doc.blocks[-1]).group(1)
-    assert base64.b64decode(embedded) == plain.getvalue()
     assert len(draws) == 1
+    embedded = re.search(r'base64,([^"]+)"', doc.blocks[-1]).group(1)
+    import base64
+
+    assert np.array_equal(_rgb(base64.b64decode(embedded)), expected)
+    assert plots.png(_figure(), tight=False)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("legend_outside", [False, True], ids=["inside", "legend-outside"])
+def test_a_cropped_figure_is_the_size_savefig_tight_makes(legend_outside):
+    """Cropped to its artists as ``savefig(bbox_inches="tight")`` crops it (to the pixel),
+    drawn once; a legend past the canvas is kept (savefig then widens the canvas)."""
+    from crm_helpers import plots
+
+    expected = _rgb(_savefig(_figure(legend_outside), bbox_inches="tight"))
+    fig = _figure(legend_outside)
+    draws = _counting_draws(fig)
+    got = _rgb(plots.png(fig))
+    assert abs(got.shape[0] - expected.shape[0]) <= 1 and abs(got.shape[1] - expected.shape[1]) <= 1
+    if not legend_outside:
+        assert len(draws) == 1
+        full = _rgb(_savefig(_figure()))
+        assert got.shape[1] < full.shape[1]  # the margins are cut
+    h, w = min(got.shape[0], expected.shape[0]), min(got.shape[1], expected.shape[1])
+    assert np.abs(got[:h, :w].astype(int) - expected[:h, :w]).mean() < 12  # a subpixel shift

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html as _html
-import io
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -265,17 +264,15 @@ class PlanDocument:
         full_page: bool = False,
         laid_out: bool = False,
     ) -> None:
-        """A matplotlib figure as an embedded PNG (closed afterwards). ``laid_out=True``:
-        the figure has been fitted already (``tight_layout``), so it is drawn once as it is
-        instead of drawn a second time to crop its margins."""
+        """A matplotlib figure as an embedded PNG (closed afterwards), drawn once
+        (:func:`crm_helpers.plots.png`): cropped to its content, or with ``laid_out=True``
+        (fitted already by ``tight_layout``) as it is."""
         import matplotlib.pyplot as plt
 
-        buf = io.BytesIO()
-        if laid_out:  # tight_layout leaves a placeholder engine that costs a dry draw
-            fig.set_layout_engine(None)
-        fig.savefig(buf, format="png", dpi=110, bbox_inches=None if laid_out else "tight")
+        from crm_helpers.plots import png
+
+        data = base64.b64encode(png(fig, dpi=110, tight=not laid_out)).decode("ascii")
         plt.close(fig)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
         self._figures += 1
         cls = "full" if full_page else "fig"
         cap = f"<figcaption>{_html.escape(self.t(*caption))}</figcaption>" if caption else ""
