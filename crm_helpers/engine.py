@@ -312,6 +312,21 @@ def _deciles(
     return out
 
 
+def _kept_deciles(
+    con: duckdb.DuckDBPyConnection, receipts: Receipts | None, periods: list[str], exact: bool
+) -> dict[str | None, pd.DataFrame]:
+    """:func:`_deciles`, kept with a DataFrame's receipts: the periods not computed yet for
+    this frame in one query, each caller given its own (shallow, copy-on-write) frame."""
+    if receipts is None:
+        return _deciles(con, periods, exact)
+    kept = receipts.derived
+    name = {p: f"deciles {p} {'receipts' if exact else 'lines'}" for p in periods}
+    missing = [p for p in periods if name[p] not in kept]
+    if missing:
+        kept.update({name[p]: t for p, t in _deciles(con, missing, exact).items()})
+    return {p: kept[name[p]].copy(deep=False) for p in periods}  # type: ignore[union-attr]
+
+
 def _overall_deciles(ranked: pd.DataFrame) -> pd.DataFrame:
     """Deciles over the whole table from the ranked customers."""
     rank = ranked["rank"].to_numpy(dtype="int64")
@@ -385,7 +400,7 @@ def _compute(
     if summary or None in decile_periods:
         ranked = _ranked(con, receipts)
     named = [p for p in decile_periods if p is not None]
-    by_period = _deciles(con, named, exact) if named else {}
+    by_period = _kept_deciles(con, receipts, named, exact) if named else {}
     if not kpi_periods:
         kpis = {}
     elif receipts is not None and len(receipts.table) and receipts.clean:

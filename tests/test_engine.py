@@ -226,6 +226,7 @@ def test_an_edited_frame_is_not_served_stale_results(edit: str) -> None:
     tx = random_tx(22)
     before = segment.customer_summary(tx)
     kpi.indicators_all(tx)
+    months = segment.customer_deciles(tx, "month")
     assert kept._CACHE  # the first calls' receipts are kept
     if edit == "loc":
         tx.loc[tx.index[7], "amount"] += 1000.0
@@ -251,6 +252,28 @@ def test_an_edited_frame_is_not_served_stale_results(edit: str) -> None:
     assert_same(segment.decile_table(tx), ref_decile_table(tx))
     for p in PERIODS:
         assert_same(kpi.indicators(tx, p), ref_indicators(tx, p))
+        assert_same(segment.customer_deciles(tx, p), ref_deciles(tx, p))
+    assert not segment.customer_deciles(tx, "month").equals(months)
+
+
+def test_kept_period_deciles_are_computed_once_and_each_caller_gets_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Deciles by period are kept with the frame's receipts: the periods not asked before
+    cost one query, and a caller who writes into its table does not change the next one."""
+    queries: list[list[str]] = []
+    real = engine._deciles
+    monkeypatch.setattr(engine, "_deciles", lambda con, p, e: queries.append(p) or real(con, p, e))
+    tx = random_tx(24)
+    first = segment.customer_deciles(tx, "month")
+    first["decile"] = 0  # the caller's own table
+    first.loc[first.index[0], "sales"] = -1.0
+    again = segment.customer_deciles(tx, "month")
+    assert_same(again, ref_deciles(tx, "month"))
+    res = engine.aggregate(tx, summary=False, deciles=["month", "week", "year"], periods=())
+    assert queries == [["month"], ["week", "year"]]
+    for p in ("month", "week", "year"):
+        assert_same(res.deciles[p], ref_deciles(tx, p))
 
 
 def test_kept_receipts_are_dropped_with_their_frame() -> None:
