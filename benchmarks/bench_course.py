@@ -20,7 +20,9 @@ In one run it executes every chapter in ``notebooks/`` with its own defaults:
 
 It reports each chapter's seconds in each route, the wall time of each route and their
 ratio (baseline / course), the PDFs' seconds, the goal (every chapter ≤ 15 s, the course ≤
-3 min) and the load average before and after. Results go to build/benchmarks/course.json;
+3 min), the load average before and after, and how fast the machine was: a fixed
+pure-Python workload's seconds before and after, and the share of CPU time the virtual
+machine's host took (``steal`` in /proc/stat) during the run. Results go to build/benchmarks/course.json;
 ``--record`` also writes benchmarks/results/course.json (committed).
 """
 
@@ -73,6 +75,22 @@ def _pdfs(executed: list[Path], jobs: int, folder: Path) -> dict:
     return {"wall_seconds": round(time.perf_counter() - start, 1), "pdfs": seconds}
 
 
+def _cpu_times() -> list[int]:
+    """The machine's CPU time counters (/proc/stat: user … steal), in clock ticks."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        return [int(x) for x in stat.readline().split()[1:9]]
+
+
+def _calibration() -> float:
+    """Seconds of a fixed pure-Python workload: how fast the machine is right now (a
+    virtual machine whose host is busy runs the same work slower)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return round(time.perf_counter() - start, 3)
+
+
 def main() -> None:
     skip_iri_grammar()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -83,7 +101,9 @@ def main() -> None:
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     work = Path(tempfile.mkdtemp(prefix="bench-course-"))
     report: dict = {"load_average_before": os.getloadavg(), "cpus": os.cpu_count(),
-                    "python": platform.python_version(), "jobs": args.jobs}  # fmt: skip
+                    "python": platform.python_version(), "jobs": args.jobs,
+                    "calibration_seconds_before": _calibration()}  # fmt: skip
+    ticks = _cpu_times()
     print(f"== baseline: kernels from scratch, {args.jobs} at a time", flush=True)
     report["baseline"] = _route(notebooks, args.jobs, work / "cold", warm=False)
     print(f"== course route: warm kernels, {args.jobs} at a time", flush=True)
@@ -103,6 +123,9 @@ def main() -> None:
         report["course"]["wall_seconds"] + report["pdf"]["wall_seconds"], 1
     )
     report["load_average_after"] = os.getloadavg()
+    report["calibration_seconds_after"] = _calibration()
+    spent = [b - a for a, b in zip(ticks, _cpu_times(), strict=True)]
+    report["cpu_stolen_by_the_host_share"] = round(spent[7] / max(sum(spent), 1), 3)
     text = json.dumps(report, indent=1, ensure_ascii=False) + "\n"
     out = ROOT / "build" / "benchmarks" / "course.json"
     out.parent.mkdir(parents=True, exist_ok=True)
