@@ -203,6 +203,8 @@ def _sequential(
     pdf_dir: Path | None, cache_dir: Path | None,
 ) -> Iterator[tuple[str, bool]]:  # fmt: skip
     seconds: dict[str, float] = {}
+    if notebooks:
+        _worker_start(kernel)  # as a worker: the imports are the run's, not the first chapter's
     for nb in notebooks:
         status, ok, took = execute_task(nb, out, params, kernel)
         yield status, ok

@@ -91,3 +91,27 @@ def test_notebooks_still_validate_without_the_iri_grammar():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["rejected", "True", "True"]
+
+
+def test_one_job_starts_the_warm_parent_before_the_first_notebook(tmp_path, monkeypatch):
+    """One at a time, as in a worker: the libraries' import (the warm-kernel parent) is the
+    run's set-up, finished before the first notebook's clock starts; nothing to run, no
+    parent."""
+    from crm_helpers import _warm_kernel
+
+    events: list[str] = []
+    monkeypatch.setattr(_warm_kernel, "prepare", lambda kernel: events.append(f"prepare {kernel}"))
+
+    def execute(nb, out, params, kernel):
+        events.append(f"run {nb.name}")
+        return f"{nb.name}: ok in 0.1 s", True, 0.1
+
+    monkeypatch.setattr(runner, "execute_task", execute)
+    paths = [tmp_path / "01_a.ipynb", tmp_path / "02_b.ipynb"]
+    for p in paths:
+        _notebook(p, "1")
+    assert [ok for _, ok in runner.run_jobs(paths, 1, tmp_path / "out", {}, "k")] == [True, True]
+    assert events == ["prepare k", "run 01_a.ipynb", "run 02_b.ipynb"]
+    events.clear()
+    assert list(runner.run_jobs([], 1, tmp_path / "out", {}, "k")) == []
+    assert events == []
