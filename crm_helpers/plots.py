@@ -311,10 +311,10 @@ def png(fig: mpl.figure.Figure, *, dpi: float = 110, tight: bool = True, pad: fl
             fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=pad)
             return buf.getvalue()
         box = box.padded(pad)  # may reach past the canvas: white margin there
-        left, top = int(np.floor(box.x0 * dpi)), int(np.floor((height - box.y1) * dpi))
-        size = (int(np.ceil(box.x1 * dpi)) - left, int(np.ceil((height - box.y0) * dpi)) - top)
+        size = (int(box.width * dpi), int(box.height * dpi))  # as savefig sizes its canvas
+        left, bottom = round(box.x0 * dpi), round(box.y0 * dpi)
         framed = Image.new("RGB", size, "white")
-        framed.paste(image, (-left, -top))
+        framed.paste(image, (-left, bottom + size[1] - image.height))
         image = framed
     out = io.BytesIO()
     image.save(out, format="png")
