@@ -280,7 +280,8 @@ def plot_weekday_hour(
 def png(fig: mpl.figure.Figure, *, dpi: float = 110, tight: bool = True, pad: float = 0.1) -> bytes:
     """``fig`` as an opaque RGB PNG, drawn once: with ``tight``, cropped to its artists plus
     ``pad`` inches, as ``savefig(bbox_inches="tight")`` crops (which draws the figure twice);
-    when the artists reach past the canvas (a legend placed outside), ``savefig`` does it.
+    when the artists reach past the canvas (a legend placed outside), ``savefig`` does it
+    (its PNG, with an alpha channel, after a third draw).
     A figure laid out already (``tight_layout``) is best passed with ``tight=False``.
     The figure is drawn on an Agg canvas of its own: meant for a figure closed afterwards.
 
