@@ -22,8 +22,9 @@ It reports each chapter's seconds in each route, the wall time of each route and
 ratio (baseline / course), the PDFs' seconds, the goal (every chapter ≤ 15 s, the course ≤
 3 min), the load average before and after, and how fast the machine was: a fixed
 pure-Python workload's seconds before and after, and the share of CPU time the virtual
-machine's host took (``steal`` in /proc/stat) during the run. Results go to build/benchmarks/course.json;
-``--record`` also writes benchmarks/results/course.json (committed).
+machine's host took (``steal`` in /proc/stat) during the run. Results go to
+build/benchmarks/course.json; ``--record`` also writes benchmarks/results/course.json
+(committed).
 """
 
 from __future__ import annotations

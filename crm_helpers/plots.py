@@ -302,8 +302,6 @@ def png(fig: mpl.figure.Figure, *, dpi: float = 110, tight: bool = True, pad: fl
         fig.set_layout_engine(None)  # left by tight_layout: it would cost a dry draw
     canvas.draw()
     drawn = Image.fromarray(np.asarray(canvas.buffer_rgba()))
-    image = Image.new("RGB", drawn.size, "white")
-    image.paste(drawn, mask=drawn.getchannel("A"))
     if tight:
         box = fig.get_tightbbox(canvas.get_renderer())
         width, height = fig.get_size_inches()
@@ -311,12 +309,12 @@ def png(fig: mpl.figure.Figure, *, dpi: float = 110, tight: bool = True, pad: fl
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=pad)
             return buf.getvalue()
-        box = box.padded(pad)  # may reach past the canvas: white margin there
-        size = (int(box.width * dpi), int(box.height * dpi))  # as savefig sizes its canvas
-        left, bottom = round(box.x0 * dpi), round(box.y0 * dpi)
-        framed = Image.new("RGB", size, "white")
-        framed.paste(image, (-left, bottom + size[1] - image.height))
-        image = framed
+        box = box.padded(pad)  # may reach past the canvas: transparent, then white, there
+        w, h = int(box.width * dpi), int(box.height * dpi)  # as savefig sizes its canvas
+        left, top = round(box.x0 * dpi), drawn.height - round(box.y0 * dpi) - h
+        drawn = drawn.crop((left, top, left + w, top + h))
+    image = Image.new("RGB", drawn.size, "white")
+    image.paste(drawn, mask=drawn.getchannel("A"))
     out = io.BytesIO()
     image.save(out, format="png")
     return out.getvalue()
